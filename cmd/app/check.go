@@ -1,0 +1,296 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/clearance-dev/clearance/internal/fstree"
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+const checkUsage = `Usage: app check [--repo DIR] [--format text|json] [PATH...]
+
+Checks the drafts of a content repo on disk: the scenario of each (pointer,
+public-domain or new-content) and why, what is wrong with it, and who must
+approve it. With PATHs (files or folders, relative to the repo), only the
+drafts among them are checked. Nothing is sent anywhere.
+
+Exit status: 0 when no draft has an error, 1 when one has, 2 for a usage or
+config error.
+
+Options:
+`
+
+// checkReport is the JSON output of check.
+type checkReport struct {
+	Files []checkFile `json:"files"`
+	// Problems are findings about the repo itself: CODEOWNERS lines GitHub
+	// skips, register documents that cannot be read.
+	Problems []policy.Finding `json:"problems,omitempty"`
+}
+
+type checkFile struct {
+	Path      string              `json:"path"`
+	Scenario  policy.Scenario     `json:"scenario"`
+	Reasons   []string            `json:"reasons"`
+	Findings  []policy.Finding    `json:"findings"`
+	Reviewers map[string][]string `json:"reviewers"`
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprint(stderr, checkUsage)
+		fl.PrintDefaults()
+	}
+	repo := fl.String("repo", ".", "the content repo's folder")
+	format := fl.String("format", "text", "output format: text or json")
+	nowFlag := fl.String("now", "", "evaluate as at this time (RFC 3339), for embargoes; default: now")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "app check: --format must be text or json, not %q\n", *format)
+		return 2
+	}
+	now := time.Now()
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "app check: --now %q is not a time like 2026-12-01T09:00:00Z\n", *nowFlag)
+			return 2
+		}
+		now = t
+	}
+	tree, err := fstree.Open(*repo)
+	if err != nil {
+		fmt.Fprintf(stderr, "app check: cannot read the repo: %v\n", err)
+		return 2
+	}
+	base := policy.LoadBase(tree)
+	if len(base.ConfigErrors) > 0 {
+		for _, e := range base.ConfigErrors {
+			fmt.Fprintf(stderr, "%s\n", e)
+		}
+		fmt.Fprintf(stderr, "app check: fix %s and run the check again; nothing was checked.\n", policy.ConfigPath)
+		return 2
+	}
+	engine := base.Engine(now)
+	paths, err := selectDrafts(engine, tree, *repo, fl.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "app check: %v\n", err)
+		return 2
+	}
+	results := evaluateAll(engine, tree, paths)
+
+	report := checkReport{Files: make([]checkFile, 0, len(results)), Problems: base.Findings}
+	errorsFound := 0
+	for _, r := range results {
+		errorsFound += r.Errors()
+		findings := r.Findings
+		if findings == nil {
+			findings = []policy.Finding{}
+		}
+		report.Files = append(report.Files, checkFile{Path: r.Path, Scenario: r.Scenario, Reasons: r.Reasons, Findings: findings, Reviewers: r.Reviewers})
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(report); err != nil {
+			fmt.Fprintf(stderr, "app check: %v\n", err)
+			return 2
+		}
+	} else {
+		writeText(stdout, engine, results, base.Findings)
+	}
+	if errorsFound > 0 {
+		return 1
+	}
+	return 0
+}
+
+// selectDrafts resolves the PATH arguments to draft paths.
+func selectDrafts(e *policy.Engine, tree *fstree.Dir, repo string, args []string) ([]string, error) {
+	all := e.DraftPaths(tree)
+	if len(args) == 0 {
+		return all, nil
+	}
+	absRepo, _ := filepath.Abs(repo)
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range args {
+		rel := filepath.ToSlash(filepath.Clean(a))
+		// A path that exists relative to the current folder is taken
+		// relative to the repo from there.
+		if abs, err := filepath.Abs(a); err == nil {
+			if _, err := os.Stat(abs); err == nil {
+				if r, err := filepath.Rel(absRepo, abs); err == nil && !strings.HasPrefix(r, "..") {
+					rel = filepath.ToSlash(r)
+				}
+			}
+		}
+		if _, err := os.Lstat(filepath.Join(repo, filepath.FromSlash(rel))); err != nil {
+			return nil, fmt.Errorf("%s: no such file or folder in %s", a, repo)
+		}
+		for _, p := range all {
+			if (p == rel || rel == "." || strings.HasPrefix(p, strings.TrimSuffix(rel, "/")+"/")) && !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// evaluateAll runs the engine over the drafts on all cores.
+func evaluateAll(e *policy.Engine, tree policy.Tree, paths []string) []*policy.Result {
+	results := make([]*policy.Result, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := tree.ReadFile(paths[i])
+				if err != nil {
+					results[i] = e.Unreadable(paths[i], fmt.Sprintf("cannot be read: %v", err))
+					continue
+				}
+				results[i] = e.Evaluate(paths[i], data)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// writeText prints the table, then each draft's reasons and findings, then
+// a summary that says what to do next.
+func writeText(w io.Writer, e *policy.Engine, results []*policy.Result, problems []policy.Finding) {
+	if len(results) == 0 {
+		fmt.Fprintf(w, "No drafts found (looked for %s).\n", strings.Join(e.Config.Drafts, ", "))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(results) > 0 {
+		fmt.Fprintln(tw, "DRAFT\tSCENARIO\tMUST APPROVE\tFINDINGS")
+	}
+	counts := map[policy.Scenario]int{}
+	errs, warns := 0, 0
+	for _, r := range results {
+		counts[r.Scenario]++
+		e, wn := 0, 0
+		for _, f := range r.Findings {
+			if f.Severity == policy.Error {
+				e++
+			} else {
+				wn++
+			}
+		}
+		errs += e
+		warns += wn
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Path, r.Scenario, approvers(reviewersOf(r)), findingCount(e, wn))
+	}
+	tw.Flush()
+	for _, r := range results {
+		fmt.Fprintf(w, "\n%s: %s\n", r.Path, r.Scenario)
+		for _, reason := range r.Reasons {
+			fmt.Fprintf(w, "  - %s\n", reason)
+		}
+		for _, f := range r.Findings {
+			loc := ""
+			if f.Line > 0 {
+				loc = fmt.Sprintf("line %d: ", f.Line)
+			}
+			fmt.Fprintf(w, "  %s: %s%s [%s]\n", f.Severity, loc, f.Message, f.Rule)
+		}
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(w, "\nProblems in the repo itself:\n")
+		for _, f := range problems {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s: %d pointer, %d public-domain, %d new-content; %s, %s.\n",
+		pluralize(len(results), "draft"), counts[policy.Pointer], counts[policy.PublicDomain], counts[policy.NewContent],
+		pluralize(errs, "error"), pluralize(warns, "warning"))
+	switch {
+	case errs > 0:
+		fmt.Fprintln(w, "Next: fix the errors listed above, then run the check again.")
+	case counts[policy.NewContent] > 0:
+		fmt.Fprintln(w, "Next: open a pull request; the new-content drafts need approval from the people listed under MUST APPROVE before they are posted.")
+	default:
+		fmt.Fprintln(w, "Next: nothing to review; these drafts can be posted once merged.")
+	}
+}
+
+// reviewersOf gives the reviewers of a result, only when it needs review.
+func reviewersOf(r *policy.Result) map[string][]string {
+	if !r.NeedsReview() {
+		return nil
+	}
+	return r.Reviewers
+}
+
+func approvers(byRole map[string][]string) string {
+	if len(byRole) == 0 {
+		return "-"
+	}
+	roles := make([]string, 0, len(byRole))
+	for role := range byRole {
+		roles = append(roles, role)
+	}
+	sort.Strings(roles)
+	var parts []string
+	for _, role := range roles {
+		who := strings.Join(byRole[role], " or ")
+		if who == "" {
+			who = "nobody (see findings)"
+		}
+		parts = append(parts, role+": "+who)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func findingCount(errs, warns int) string {
+	switch {
+	case errs == 0 && warns == 0:
+		return "-"
+	case warns == 0:
+		return pluralize(errs, "error")
+	case errs == 0:
+		return pluralize(warns, "warning")
+	}
+	return pluralize(errs, "error") + ", " + pluralize(warns, "warning")
+}
+
+func pluralize(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

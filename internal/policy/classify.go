@@ -1,0 +1,676 @@
+package policy
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Engine evaluates drafts against one base-branch state: its config,
+// CODEOWNERS and register. It is safe for concurrent use.
+type Engine struct {
+	Config *Config
+	// Owners is the parsed CODEOWNERS; nil when the repo has none.
+	Owners *Owners
+	// Register is the published material; nil means empty.
+	Register *Register
+	// Now decides which embargoes have passed.
+	Now time.Time
+
+	lexicon      *Lexicon
+	drafts       GlobSet
+	register     GlobSet
+	alwaysReview GlobSet
+	markings     []markingPhrase
+}
+
+// NewEngine prepares an engine. cfg nil means the defaults.
+func NewEngine(cfg *Config, owners *Owners, reg *Register, now time.Time) *Engine {
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	if reg == nil {
+		reg = NewRegister()
+	}
+	e := &Engine{Config: cfg, Owners: owners, Register: reg, Now: now}
+	e.lexicon = NewLexicon(cfg.Lexicon)
+	e.drafts = CompileGlobs(cfg.Drafts)
+	e.register = CompileGlobs(cfg.Register)
+	e.alwaysReview = CompileGlobs(cfg.AlwaysReview)
+	e.markings = defaultMarkings()
+	for _, m := range cfg.Markings {
+		if w := Words(m); len(w) > 0 {
+			e.markings = append(e.markings, markingPhrase{words: w, text: m})
+		}
+	}
+	return e
+}
+
+// IsDraft reports whether a repo path is a draft under the config.
+func (e *Engine) IsDraft(path string) bool {
+	_, ok := e.drafts.Match(path)
+	return ok
+}
+
+// IsRegister reports whether a repo path is a register document.
+func (e *Engine) IsRegister(path string) bool {
+	_, ok := e.register.Match(path)
+	return ok
+}
+
+// Result is the engine's answer for one draft.
+type Result struct {
+	Path     string    `json:"path"`
+	Scenario Scenario  `json:"scenario"`
+	Reasons  []string  `json:"reasons"`
+	Findings []Finding `json:"findings"`
+	// Reviewers lists, per required role, the code owners who can approve
+	// this draft in that role. Empty unless the draft is new-content.
+	Reviewers map[string][]string `json:"reviewers"`
+	// Owners are all the draft's code owners, as CODEOWNERS lists them.
+	Owners []string `json:"owners,omitempty"`
+	// Channel, Author and the length, for previews.
+	Channel     string `json:"channel,omitempty"`
+	Author      string `json:"author,omitempty"`
+	Length      int    `json:"length"`
+	LengthLimit int    `json:"length_limit,omitempty"`
+	// Coverage is the share of the draft's words found in published
+	// register documents (0–1).
+	Coverage float64 `json:"coverage"`
+	// Text is the draft as it will read once posted.
+	Text string `json:"-"`
+}
+
+// Errors counts the error findings.
+func (r *Result) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// NeedsReview reports whether the draft needs approval before it is posted.
+func (r *Result) NeedsReview() bool { return r.Scenario.NeedsReview() }
+
+// Evaluate classifies one draft and lists what is wrong with it.
+func (e *Engine) Evaluate(path string, data []byte) *Result {
+	return e.EvaluateDraft(ParseDraft(path, data))
+}
+
+// EvaluateDraft is Evaluate for an already parsed draft.
+func (e *Engine) EvaluateDraft(d *Draft) *Result {
+	res := &Result{Path: d.Path, Reviewers: map[string][]string{}, Channel: d.Channel, Author: d.Author, Text: d.Plain}
+	res.Findings = append(res.Findings, d.Findings...)
+	ev := &evaluation{e: e, d: d, res: res}
+	ev.run()
+	sortFindings(res.Findings)
+	return res
+}
+
+type evaluation struct {
+	e   *Engine
+	d   *Draft
+	res *Result
+
+	covered []bool
+	runs    []Run
+}
+
+func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
+	ev.res.Findings = append(ev.res.Findings, Finding{Rule: rule, Severity: sev, Path: ev.d.Path, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ev *evaluation) reason(format string, args ...any) {
+	ev.res.Reasons = append(ev.res.Reasons, fmt.Sprintf(format, args...))
+}
+
+func (ev *evaluation) run() {
+	d, e := ev.d, ev.e
+	ev.checkFields()
+	ev.checkMarkings()
+	ev.checkLinks()
+	ev.checkLength()
+	if len(d.Words) == 0 && len(d.Links) == 0 && !d.Unreadable {
+		ev.add(RuleEmptyBody, Error, d.BodyLine, "there is nothing to post: write the text of the post below the front matter")
+	}
+
+	scenario := ev.classify()
+	if g, ok := e.alwaysReview.Match(d.Path); ok {
+		why := fmt.Sprintf("Its path matches %q under always_review in %s, so it always needs review.", g.String(), ConfigPath)
+		if scenario != NewContent {
+			why += fmt.Sprintf(" On its text alone it would be %s.", scenario)
+		}
+		ev.res.Reasons = append([]string{why}, ev.res.Reasons...)
+		scenario = NewContent
+	}
+	// The author's claim can only make it stricter.
+	if d.Claim != "" && d.Claim != scenario {
+		switch {
+		case d.Claim == NewContent:
+			ev.reason("The author marked it new-content, so it gets reviewed as new-content (a claim can make review stricter, never laxer).")
+			scenario = NewContent
+		case scenario == NewContent:
+			why := ""
+			if len(ev.res.Reasons) > 0 {
+				why = " " + ev.res.Reasons[0]
+			}
+			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds new-content, so it needs review.%s Change scenario: to new-content, or remove it.", d.Claim, why)
+		default:
+			ev.reason("The author marked it %s; clearance finds %s. Either way it needs no review.", d.Claim, scenario)
+		}
+	}
+	ev.res.Scenario = scenario
+	if scenario == NewContent {
+		ev.assignReviewers()
+	}
+}
+
+// checkFields covers author, reply and sources.
+func (ev *evaluation) checkFields() {
+	d := ev.d
+	if !d.HasField("author") || d.Author == "" {
+		ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "no author: add author: with who this is posted as (for example \"Press Office, Department for Transport\"), so readers know who is speaking")
+	}
+	if d.Kind == "reply" && d.InReplyTo == "" {
+		ev.add(RuleMissingReplyTo, Error, d.FieldLine("kind"), "this is a reply but says not what to: add in_reply_to: with the address of the post or thread it answers")
+	}
+	if d.HasField("channel") {
+		if _, ok := ev.e.Config.Channels[d.Channel]; !ok && d.Channel != "" {
+			ev.add(RuleChannel, Error, d.FieldLine("channel"), "unknown channel %q: use one of %s, or add it under channels in %s", d.Channel, strings.Join(ev.channelNames(), ", "), ConfigPath)
+		}
+	} else if !d.Unreadable {
+		ev.add(RuleChannel, Warning, 1, "no channel: add channel: (%s) so the length can be checked", strings.Join(ev.channelNames(), ", "))
+	}
+	for _, s := range d.Sources {
+		if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			continue
+		}
+		p := strings.TrimPrefix(strings.TrimPrefix(s, "./"), "/")
+		if ev.e.Register.Doc(p) == nil {
+			ev.add(RuleMissingSource, Warning, d.FieldLine("sources"), "source %q is not in the register of published material; check the path (for example published/2026-03-01-release.md) or give its https:// address", s)
+		}
+	}
+}
+
+func (ev *evaluation) channelNames() []string {
+	return sortedKeys(ev.e.Config.Channels)
+}
+
+func (ev *evaluation) checkLength() {
+	d := ev.d
+	rule, ok := ev.e.Config.Channels[d.Channel]
+	if !ok {
+		return
+	}
+	ev.res.Length = CountLength(d.Plain, rule)
+	ev.res.LengthLimit = rule.Max
+	for _, msg := range rule.Check(d.Channel, d.Plain) {
+		ev.add(RuleLength, Error, d.BodyLine, "%s", msg)
+	}
+}
+
+var internalSuffixes = []string{".local", ".internal", ".intranet", ".corp", ".lan", ".home.arpa", ".localdomain", ".test", ".invalid"}
+
+func (ev *evaluation) checkLinks() {
+	for _, l := range ev.d.Links {
+		u, err := url.Parse(strings.TrimSpace(l.URL))
+		if err != nil || u.Scheme == "" {
+			if strings.HasPrefix(l.URL, "#") {
+				continue
+			}
+			ev.add(RuleInsecureLink, Error, l.Line, "%q is not a full web address; write it out with https://", l.URL)
+			continue
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+		case "mailto", "tel":
+			continue
+		case "http":
+			ev.add(RuleInsecureLink, Error, l.Line, "the link %s uses http://, which is not secure; use the https:// address", l.URL)
+		default:
+			ev.add(RuleInsecureLink, Error, l.Line, "the link %s is not a web address readers can open; link to an https:// page", l.URL)
+			continue
+		}
+		host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+		if why := ev.internalHost(host); why != "" {
+			ev.add(RuleInternalLink, Error, l.Line, "the link %s points to %s, which the public cannot reach; link to a public page instead", l.URL, why)
+		}
+	}
+}
+
+func (ev *evaluation) internalHost(host string) string {
+	if host == "" {
+		return "no host"
+	}
+	for _, d := range ev.e.Config.InternalDomains {
+		d = strings.ToLower(strings.TrimPrefix(d, "."))
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return fmt.Sprintf("an internal site (%s, listed under internal_domains)", host)
+		}
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() {
+			return fmt.Sprintf("a private network address (%s)", host)
+		}
+		return ""
+	}
+	if host == "localhost" || !strings.Contains(host, ".") {
+		return fmt.Sprintf("an internal host name (%s)", host)
+	}
+	for _, s := range internalSuffixes {
+		if strings.HasSuffix(host, s) {
+			return fmt.Sprintf("an internal host name (%s)", host)
+		}
+	}
+	return ""
+}
+
+// markingPhrase is a protective marking or "not for publication" phrase.
+type markingPhrase struct {
+	words []string
+	text  string
+	upper bool // only when written in capitals (SECRET, not "secret")
+}
+
+func defaultMarkings() []markingPhrase {
+	var out []markingPhrase
+	for _, p := range []string{"official sensitive", "not for publication", "not for release", "do not publish", "not to be published", "under embargo", "embargoed", "embargoed until", "internal only", "for internal use only", "not for circulation", "commercial in confidence", "restricted circulation"} {
+		out = append(out, markingPhrase{words: Words(p), text: p})
+	}
+	for _, p := range []string{"TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "OFFICIAL SENSITIVE"} {
+		out = append(out, markingPhrase{words: Words(p), text: p, upper: true})
+	}
+	return out
+}
+
+var upperWordRE = regexp.MustCompile(`[A-Z][A-Z]+`)
+
+// checkMarkings scans every line of the file, front matter included.
+func (ev *evaluation) checkMarkings() {
+	raw := string(ev.d.raw)
+	if raw == "" {
+		raw = ev.d.Body
+	}
+	for i, line := range strings.Split(raw, "\n") {
+		folded := Fold(line)
+		words := Words(folded)
+		if len(words) == 0 {
+			continue
+		}
+		var upperSet map[string]bool
+		for _, m := range ev.e.markings {
+			if m.upper && upperSet == nil {
+				upperSet = map[string]bool{}
+				for _, w := range upperWordRE.FindAllString(folded, -1) {
+					upperSet[strings.ToLower(w)] = true
+				}
+			}
+			if containsPhrase(words, m.words) && (!m.upper || allIn(upperSet, m.words)) {
+				ev.add(RuleMarking, Error, i+1, "the text carries the marking %q: material so marked must not be posted. Remove it, or if the material is not cleared for release, do not post it", strings.ToUpper(m.text))
+				break
+			}
+		}
+	}
+}
+
+func allIn(set map[string]bool, words []string) bool {
+	for _, w := range words {
+		if !set[w] {
+			return false
+		}
+	}
+	return true
+}
+
+func containsPhrase(words, phrase []string) bool {
+outer:
+	for i := 0; i+len(phrase) <= len(words); i++ {
+		for j, w := range phrase {
+			if words[i+j] != w {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// classify decides the scenario from the text alone and writes reasons.
+func (ev *evaluation) classify() Scenario {
+	d, e := ev.d, ev.e
+	if d.Unreadable || hasErrorRule(d.Findings, RuleFrontMatter) {
+		ev.reason("clearance could not read this draft properly (see the findings), so it must be reviewed before it is posted.")
+		return NewContent
+	}
+	words := make([]string, len(d.Words))
+	for i, w := range d.Words {
+		words[i] = w.Word
+	}
+	minRun := e.Config.Thresholds.MinMatchWords
+	var short [][2]int
+	for _, s := range d.Sentences {
+		if s.End-s.Start < minRun {
+			short = append(short, [2]int{s.Start, s.End})
+		}
+	}
+	for _, q := range d.Quotes {
+		if q[1]-q[0] < minRun {
+			short = append(short, q)
+		}
+	}
+	var hints []string
+	for _, s := range d.Sources {
+		hints = append(hints, strings.TrimPrefix(strings.TrimPrefix(s, "./"), "/"))
+	}
+	ev.runs = e.Register.Match(words, minRun, short, hints)
+	ev.covered = make([]bool, len(words))
+	embargoed := make([]*Run, len(words))
+	for i := range ev.runs {
+		r := &ev.runs[i]
+		public := r.Doc.PublicAt(e.Now)
+		for j := r.Start; j < r.End; j++ {
+			if public {
+				ev.covered[j] = true
+			} else if embargoed[j] == nil {
+				embargoed[j] = r
+			}
+		}
+	}
+	ev.reportEmbargo(embargoed)
+	covered := 0
+	for _, c := range ev.covered {
+		if c {
+			covered++
+		}
+	}
+	if len(words) > 0 {
+		ev.res.Coverage = float64(covered) / float64(len(words))
+	}
+
+	hits := e.lexicon.Find(words, func(i int) bool { return ev.covered[i] })
+	if len(hits) > 0 {
+		ev.explainHits(hits)
+		return NewContent
+	}
+	if len(words) > 0 && ev.res.Coverage >= e.Config.Thresholds.PublicDomainCoverage {
+		ev.explainPublic()
+		return PublicDomain
+	}
+	var webLinks []string
+	for _, l := range d.Links {
+		if u, err := url.Parse(l.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			webLinks = append(webLinks, l.URL)
+		}
+	}
+	own := 0
+	for _, w := range d.Words {
+		if !w.LinkText {
+			own++
+		}
+	}
+	if len(webLinks) > 0 && own <= e.Config.Thresholds.PointerMaxWords {
+		ev.reason("It points to %s with %s of its own (a pointer may have up to %d) and gives no view or advice, so it can be posted without review.", joinLimit(webLinks, 3), plural(own, "word"), e.Config.Thresholds.PointerMaxWords)
+		return Pointer
+	}
+	ev.explainNew(webLinks, own)
+	return NewContent
+}
+
+func hasErrorRule(fs []Finding, rule string) bool {
+	for _, f := range fs {
+		if f.Rule == rule && f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+func (ev *evaluation) reportEmbargo(embargoed []*Run) {
+	d := ev.d
+	reported := map[*Document]bool{}
+	for i := 0; i < len(embargoed); i++ {
+		r := embargoed[i]
+		if r == nil || ev.covered[i] || reported[r.Doc] {
+			continue
+		}
+		reported[r.Doc] = true
+		until := r.Doc.EmbargoUntil
+		if until.IsZero() || (!r.Doc.PublishedAt.IsZero() && r.Doc.PublishedAt.After(until)) {
+			until = r.Doc.PublishedAt
+		}
+		if !d.PublishAt.IsZero() && !d.PublishAt.Before(until) {
+			ev.reason("Line %d repeats %s, which is not public until %s; the post is set to go out at %s, after that, but until then the text counts as new.", d.Words[i].Line, r.Doc.Name(), fmtTime(until), fmtTime(d.PublishAt))
+			continue
+		}
+		ev.add(RuleEmbargoed, Error, d.Words[i].Line, "this repeats text from %s, which is under embargo until %s. Take the text out, or set publish_at: to %s or later so the post waits for the embargo to lift", r.Doc.Name(), fmtTime(until), until.UTC().Format(time.RFC3339))
+	}
+}
+
+func fmtTime(t time.Time) string {
+	t = t.UTC()
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format("2 January 2006")
+	}
+	return t.Format("2 January 2006 15:04 UTC")
+}
+
+func (ev *evaluation) explainHits(hits []LexHit) {
+	var views, advice []string
+	for _, h := range hits {
+		s := fmt.Sprintf("%q (line %d)", ev.phraseText(h.Start, h.End), ev.d.Words[h.Start].Line)
+		if h.Kind == "view" {
+			views = append(views, s)
+		} else {
+			advice = append(advice, s)
+		}
+	}
+	if len(views) > 0 {
+		ev.reason("It expresses a view: %s.", joinLimit(views, 4))
+	}
+	if len(advice) > 0 {
+		ev.reason("It gives guidance or advice: %s.", joinLimit(advice, 4))
+	}
+	ev.reason("Views and guidance must be checked by policy and communications officials before they are posted.")
+}
+
+// phraseText returns the draft's words [a, b) joined.
+func (ev *evaluation) phraseText(a, b int) string {
+	ws := make([]string, 0, b-a)
+	for i := a; i < b; i++ {
+		ws = append(ws, ev.d.Words[i].Word)
+	}
+	return strings.Join(ws, " ")
+}
+
+func (ev *evaluation) explainPublic() {
+	d := ev.d
+	ev.reason("%d%% of its words are already published (%d%% needed), and it adds no view or advice, so it can be posted without review.", int(ev.res.Coverage*100), int(ev.e.Config.Thresholds.PublicDomainCoverage*100))
+	// Which document covers which lines.
+	type span struct {
+		doc        *Document
+		from, to   int // lines
+		words      int
+		firstStart int
+	}
+	byDoc := map[*Document]*span{}
+	var order []*Document
+	for _, r := range ev.runs {
+		if !r.Doc.PublicAt(ev.e.Now) {
+			continue
+		}
+		s := byDoc[r.Doc]
+		if s == nil {
+			s = &span{doc: r.Doc, from: d.Words[r.Start].Line, to: d.Words[r.End-1].Line, firstStart: r.Start}
+			byDoc[r.Doc] = s
+			order = append(order, r.Doc)
+		}
+		s.from = min(s.from, d.Words[r.Start].Line)
+		s.to = max(s.to, d.Words[r.End-1].Line)
+		s.words += r.End - r.Start
+	}
+	sort.SliceStable(order, func(i, j int) bool { return byDoc[order[i]].words > byDoc[order[j]].words })
+	for i, doc := range order {
+		if i == 3 {
+			ev.reason("…and %d more published documents.", len(order)-3)
+			break
+		}
+		s := byDoc[doc]
+		when := ""
+		if !doc.PublishedAt.IsZero() {
+			when = ", published " + fmtTime(doc.PublishedAt)
+		}
+		ev.reason("%s is in %s%s.", lineRange(s.from, s.to), doc.Name(), when)
+	}
+	if rest := ev.uncoveredSentences(2); len(rest) > 0 {
+		ev.reason("Not found in the register, but with no view or advice: %s.", strings.Join(rest, "; "))
+	}
+}
+
+func lineRange(a, b int) string {
+	if a == b {
+		return fmt.Sprintf("Line %d", a)
+	}
+	return fmt.Sprintf("Lines %d–%d", a, b)
+}
+
+// uncoveredSentences quotes up to n sentences that are mostly not covered.
+func (ev *evaluation) uncoveredSentences(n int) []string {
+	var out []string
+	for _, s := range ev.d.Sentences {
+		unc := 0
+		for i := s.Start; i < s.End; i++ {
+			if !ev.covered[i] {
+				unc++
+			}
+		}
+		if unc*2 > s.End-s.Start {
+			if len(out) == n {
+				out = append(out, "…")
+				break
+			}
+			out = append(out, fmt.Sprintf("%q (line %d)", clip(s.Text, 120), s.Line))
+		}
+	}
+	return out
+}
+
+func (ev *evaluation) explainNew(webLinks []string, own int) {
+	t := ev.e.Config.Thresholds
+	switch {
+	case len(ev.d.Words) == 0:
+	case ev.res.Coverage == 0:
+		ev.reason("None of its words are in the published documents of the register, so it cannot count as already public.")
+	default:
+		ev.reason("Only %d%% of its words are in published documents (%d%% needed to count as already public).", int(ev.res.Coverage*100), int(t.PublicDomainCoverage*100))
+	}
+	if len(webLinks) > 0 {
+		ev.reason("It links to %s but has %s of its own, more than a pointer's %d.", joinLimit(webLinks, 2), plural(own, "word"), t.PointerMaxWords)
+	}
+	if rest := ev.uncoveredSentences(3); len(rest) > 0 {
+		ev.reason("New text, not in any published document: %s.", strings.Join(rest, "; "))
+	}
+	ev.reason("New information must be checked by policy and communications officials before it is posted.")
+}
+
+// assignReviewers splits the draft's code owners into the required roles.
+func (ev *evaluation) assignReviewers() {
+	d, cfg := ev.d, ev.e.Config
+	var owners []string
+	line := 0
+	if ev.e.Owners != nil {
+		owners, line = ev.e.Owners.Match(d.Path)
+	}
+	ev.res.Owners = owners
+	codeowners := ".github/CODEOWNERS"
+	if ev.e.Owners != nil && ev.e.Owners.Path != "" {
+		codeowners = ev.e.Owners.Path
+	}
+	for _, role := range cfg.RequiredRoles {
+		var who []string
+		for _, o := range owners {
+			for _, r := range cfg.RoleOf(o) {
+				if r == role {
+					who = append(who, o)
+				}
+			}
+		}
+		ev.res.Reviewers[role] = who
+		if len(who) > 0 {
+			continue
+		}
+		suggest := "@your-org/" + role + "-team"
+		if m := cfg.Roles[role]; len(m) > 0 {
+			suggest = m[0]
+			if !strings.HasPrefix(suggest, "@") && !strings.Contains(suggest, "@") {
+				suggest = "@" + suggest
+			}
+		}
+		pattern := "/" + d.Path
+		if i := strings.LastIndexByte(d.Path, '/'); i > 0 {
+			pattern = "/" + d.Path[:i+1]
+		}
+		var have string
+		switch {
+		case ev.e.Owners == nil:
+			have = "the repo has no CODEOWNERS file"
+		case len(owners) == 0 && line > 0:
+			have = fmt.Sprintf("line %d of %s leaves it without owners", line, codeowners)
+		case len(owners) == 0:
+			have = fmt.Sprintf("no line of %s covers it", codeowners)
+		default:
+			have = fmt.Sprintf("its code owners (%s, line %d of %s) include no one in the %s role", strings.Join(owners, ", "), line, codeowners, role)
+		}
+		fix := fmt.Sprintf("add the line `%s %s` at the end of %s", pattern, strings.Join(append(append([]string{}, owners...), suggest), " "), codeowners)
+		if cfg.RolesConfigured() && len(cfg.Roles[role]) == 0 {
+			fix += fmt.Sprintf(", and list that team under roles.%s in %s", role, ConfigPath)
+		}
+		ev.add(RuleNoApprover, Error, 1, "nobody can approve this draft for %s: %s. To fix it, %s", role, have, fix)
+	}
+}
+
+func joinLimit(items []string, n int) string {
+	if len(items) > n {
+		return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+	}
+	return strings.Join(items, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Line != fs[j].Line {
+			return fs[i].Line < fs[j].Line
+		}
+		return fs[i].Rule < fs[j].Rule
+	})
+}
+
+// Unreadable is the result for a draft whose file could not be read at all
+// (a symbolic link, a submodule, a read error): new-content, with a finding
+// that says why. It never passes.
+func (e *Engine) Unreadable(path, why string) *Result {
+	d := &Draft{Path: path, Unreadable: true, BodyLine: 1, fieldLines: map[string]int{}}
+	d.Findings = []Finding{{Rule: RuleUnreadable, Severity: Error, Path: path, Message: why}}
+	return e.EvaluateDraft(d)
+}

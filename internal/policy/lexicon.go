@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"sort"
+	"strings"
+)
+
+// The lexicon of view and guidance language. A draft that uses any of these
+// words or phrases outside text already published says something new: an
+// opinion, a judgement, or advice. Phrases are matched word for word on
+// normalised text (see Fold), so "I  THINK", "i th\u200bink" and "І think"
+// (Cyrillic І) all match "i think".
+
+// defaultView: first-person opinion, feeling and evaluation.
+var defaultView = []string{
+	// first-person opinion
+	"i think", "i believe", "i feel", "i reckon", "i suspect", "i guess", "i hope",
+	"we think", "we believe", "we feel", "we hope", "in my view", "in my opinion", "in our view",
+	"in our opinion", "my view", "our view", "my opinion", "our opinion", "personally", "imo", "imho",
+	"i am delighted", "im delighted", "we are delighted", "were delighted", "i am pleased", "we are pleased",
+	"were pleased", "im pleased", "i am proud", "we are proud", "were proud", "im proud",
+	"we welcome", "i welcome", "we regret", "i regret", "we disagree", "i disagree", "we agree", "i agree",
+	"we support", "i support", "we oppose", "i oppose", "frankly", "honestly", "clearly", "obviously",
+	"of course", "to be fair", "unfortunately", "fortunately", "sadly", "hopefully", "thankfully",
+	// evaluative words
+	"great", "excellent", "fantastic", "brilliant", "amazing", "wonderful", "outstanding", "superb",
+	"terrible", "awful", "appalling", "disgraceful", "shameful", "shocking", "disappointing",
+	"disappointed", "unacceptable", "ridiculous", "absurd", "nonsense", "misguided", "wrong",
+	"irresponsible", "reckless", "best", "worst", "better", "worse", "good news", "bad news",
+	"world class", "world leading", "landmark", "historic", "game changer", "groundbreaking",
+	"welcome news", "right decision", "wrong decision", "mistake", "unfair", "pointless",
+	"incompetent", "scandal", "disaster", "delighted", "thrilled", "proud", "pleased", "unhappy", "angry", "furious",
+	"concerned", "worried", "worrying", "alarming", "excited", "exciting", "love", "hate",
+}
+
+// defaultGuidance: advice, instructions and obligations.
+var defaultGuidance = []string{
+	"should", "shouldnt", "should not", "must", "mustnt", "must not", "ought", "ought to",
+	"we recommend", "i recommend", "recommend", "recommended", "recommends", "we advise", "i advise",
+	"advise", "advised", "advice is", "our advice", "my advice", "we suggest", "i suggest", "suggest",
+	"we urge", "urge", "we encourage", "encourage", "you need to", "you have to", "you will need to",
+	"youll need to", "need to make sure", "make sure", "be sure to", "remember to", "dont forget",
+	"do not forget", "never", "always", "avoid", "dont", "do not", "you can claim",
+	"is safe", "are safe", "is not safe", "is unsafe", "it is safe", "its safe", "safe to",
+	"the rule is", "the rules are", "the deadline is", "you can now", "required to",
+	"is required", "are required", "mandatory", "prohibited", "banned", "allowed to", "not allowed",
+	"permitted", "guidance is", "best practice", "tips", "top tip", "beware",
+}
+
+// Lexicon finds view and guidance language.
+type Lexicon struct {
+	// phrases by first word; each phrase is its words.
+	byFirst map[string][]lexPhrase
+}
+
+type lexPhrase struct {
+	words []string
+	kind  string // "view" or "guidance"
+	text  string
+}
+
+// NewLexicon builds the default lexicon extended by the config.
+func NewLexicon(cfg LexiconConfig) *Lexicon {
+	l := &Lexicon{byFirst: map[string][]lexPhrase{}}
+	ignore := map[string]bool{}
+	for _, p := range cfg.Ignore {
+		ignore[strings.Join(Words(p), " ")] = true
+	}
+	add := func(list []string, kind string) {
+		for _, p := range list {
+			w := Words(p)
+			if len(w) == 0 || ignore[strings.Join(w, " ")] {
+				continue
+			}
+			l.byFirst[w[0]] = append(l.byFirst[w[0]], lexPhrase{words: w, kind: kind, text: strings.Join(w, " ")})
+		}
+	}
+	add(defaultView, "view")
+	add(cfg.View, "view")
+	add(defaultGuidance, "guidance")
+	add(cfg.Guidance, "guidance")
+	for k := range l.byFirst {
+		ps := l.byFirst[k]
+		// Longest phrase first, so "do not forget" wins over "do not".
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
+	}
+	return l
+}
+
+// LexHit is one match of the lexicon in a draft.
+type LexHit struct {
+	Phrase     string // as in the lexicon
+	Kind       string // view or guidance
+	Start, End int    // word range in the draft
+}
+
+// Find returns the matches in words, skipping words for which skip is true
+// (text already published), longest phrase first, without overlaps.
+func (l *Lexicon) Find(words []string, skip func(i int) bool) []LexHit {
+	var hits []LexHit
+	for i := 0; i < len(words); i++ {
+		if skip != nil && skip(i) {
+			continue
+		}
+		for _, p := range l.byFirst[words[i]] {
+			if i+len(p.words) > len(words) {
+				continue
+			}
+			ok := true
+			for j, w := range p.words {
+				if words[i+j] != w || (skip != nil && skip(i+j)) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				hits = append(hits, LexHit{Phrase: p.text, Kind: p.kind, Start: i, End: i + len(p.words)})
+				i += len(p.words) - 1
+				break
+			}
+		}
+	}
+	return hits
+}

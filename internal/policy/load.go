@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"time"
+)
+
+// Tree is a read-only view of a content repo at one commit: the working
+// tree on disk for `check`, the base branch on GitHub for the App.
+type Tree interface {
+	// Paths lists the repo's files, slash-separated, relative to its root.
+	Paths() []string
+	// ReadFile returns a file's content; fs.ErrNotExist when absent.
+	ReadFile(path string) ([]byte, error)
+}
+
+// Base is everything the engine reads from the base branch: the config,
+// CODEOWNERS and the register.
+type Base struct {
+	Config         *Config
+	Owners         *Owners
+	Register       *Register
+	ConfigErrors   []*ConfigError
+	Findings       []Finding // CODEOWNERS lines skipped, register documents unreadable
+	CodeownersPath string
+}
+
+// LoadBase reads the config, CODEOWNERS and register from a tree. When the
+// config is invalid, ConfigErrors says why and Config is nil: the caller
+// must not evaluate (fail closed).
+func LoadBase(t Tree) *Base {
+	b := &Base{}
+	data, err := t.ReadFile(ConfigPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		b.Config = DefaultConfig()
+	case err != nil:
+		b.ConfigErrors = []*ConfigError{{Path: ConfigPath, Msg: fmt.Sprintf("cannot be read: %v", err)}}
+		return b
+	default:
+		b.Config, b.ConfigErrors = ParseConfig(ConfigPath, data)
+		if len(b.ConfigErrors) > 0 {
+			return b
+		}
+	}
+	paths := t.Paths()
+	exists := map[string]bool{}
+	for _, p := range paths {
+		exists[p] = true
+	}
+	if p := FindCodeowners(func(p string) bool { return exists[p] }); p != "" {
+		data, err := t.ReadFile(p)
+		if err != nil {
+			b.Findings = append(b.Findings, Finding{Rule: RuleCodeowners, Severity: Error, Path: p, Message: fmt.Sprintf("cannot be read: %v", err)})
+		} else {
+			var fs []Finding
+			b.Owners, fs = ParseCodeowners(p, data)
+			b.Findings = append(b.Findings, fs...)
+			b.CodeownersPath = p
+		}
+	}
+	reg := CompileGlobs(b.Config.Register)
+	var files []RegisterFile
+	for _, p := range paths {
+		if _, ok := reg.Match(p); !ok {
+			continue
+		}
+		data, err := t.ReadFile(p)
+		if err != nil {
+			b.Findings = append(b.Findings, Finding{Rule: RuleRegister, Severity: Error, Path: p, Message: fmt.Sprintf("cannot be read (%v); it does not count as published", err)})
+			continue
+		}
+		files = append(files, RegisterFile{Path: p, Data: data})
+	}
+	var rf []Finding
+	b.Register, rf = BuildRegister(files)
+	b.Findings = append(b.Findings, rf...)
+	sort.SliceStable(b.Findings, func(i, j int) bool { return b.Findings[i].Path < b.Findings[j].Path })
+	return b
+}
+
+// Engine returns an engine over this base, or nil when the config is bad.
+func (b *Base) Engine(now time.Time) *Engine {
+	if b.Config == nil {
+		return nil
+	}
+	return NewEngine(b.Config, b.Owners, b.Register, now)
+}
+
+// DraftPaths lists the paths of t that are drafts under the engine's config.
+func (e *Engine) DraftPaths(t Tree) []string {
+	var out []string
+	for _, p := range t.Paths() {
+		if e.IsDraft(p) {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// MapTree is a Tree held in memory: path to content.
+type MapTree map[string][]byte
+
+// Paths implements Tree.
+func (m MapTree) Paths() []string {
+	out := make([]string, 0, len(m))
+	for p := range m {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReadFile implements Tree.
+func (m MapTree) ReadFile(p string) ([]byte, error) {
+	if b, ok := m[p]; ok {
+		return b, nil
+	}
+	return nil, fs.ErrNotExist
+}

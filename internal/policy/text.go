@@ -1,0 +1,184 @@
+package policy
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Text normalisation. Everything the engine compares — draft prose against
+// the register, prose against the view lexicon, markings — goes through the
+// same steps, so that a zero-width space, a Cyrillic "о" or a full-width
+// letter cannot hide a word:
+//
+//  1. NFKC (full-width and compatibility forms become plain letters),
+//  2. invisible format characters (zero-width space and joiners, soft
+//     hyphen, word joiner, BOM, bidi controls) are dropped,
+//  3. common look-alike letters from Cyrillic and Greek fold to Latin,
+//  4. accents are dropped (NFD, then combining marks removed),
+//  5. for words: lower case, and apostrophes inside words are dropped, so
+//     "don’t" and "dont" are the same word.
+
+// lookalikes maps letters that render like Latin letters to those letters.
+var lookalikes = map[rune]rune{
+	// Cyrillic lower case
+	'а': 'a', 'в': 'b', 'е': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
+	'у': 'y', 'х': 'x', 'ѕ': 's', 'і': 'i', 'ї': 'i', 'ј': 'j', 'һ': 'h', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w',
+	'ӏ': 'l', 'ɡ': 'g', 'ᴠ': 'v', 'ᴡ': 'w', 'ᴢ': 'z', 'ꮃ': 'w',
+	// Cyrillic upper case
+	'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C', 'Т': 'T',
+	'У': 'Y', 'Х': 'X', 'Ѕ': 'S', 'І': 'I', 'Ј': 'J', 'Ԁ': 'D', 'Ԛ': 'Q', 'Ԝ': 'W', 'Ӏ': 'I',
+	// Greek
+	'α': 'a', 'ο': 'o', 'ρ': 'p', 'ν': 'v', 'τ': 't', 'ι': 'i', 'κ': 'k', 'υ': 'u', 'χ': 'x', 'ε': 'e',
+	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O',
+	'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
+	// Latin small capitals and dotless forms
+	'ı': 'i', 'ȷ': 'j', 'ʀ': 'r', 'ꜱ': 's',
+}
+
+// invisible reports runes that render as nothing and may be used to split a
+// word so a lexicon does not see it.
+func invisible(r rune) bool {
+	switch r {
+	case '\u00ad', '\u034f', '\u061c', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u180e',
+		'\u3164', '\ufeff', '\uffa0':
+		return true
+	}
+	if r >= '\u200b' && r <= '\u200f' || r >= '\u202a' && r <= '\u202e' || r >= '\u2060' && r <= '\u206f' {
+		return true
+	}
+	if r >= 0xfe00 && r <= 0xfe0f { // variation selectors
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+// isASCIIPlain reports whether s needs none of the Unicode steps.
+func isASCIIPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Fold applies steps 1–4 above, keeping case and punctuation. Invalid UTF-8
+// bytes become U+FFFD.
+func Fold(s string) string {
+	if isASCIIPlain(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		if invisible(r) || unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if l, ok := lookalikes[r]; ok {
+			r = l
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// Token is one word of normalised text.
+type Token struct {
+	Word string // lower case, folded, apostrophes removed
+	// Start and End are byte offsets of the word in the text given to
+	// Tokenize (before folding), so callers can map a word to its line.
+	Start, End int
+}
+
+// isApostrophe reports the characters used as apostrophes inside words.
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' || r == '`' || r == '´'
+}
+
+// Tokenize splits text into words: runs of letters and digits after
+// folding. Apostrophes between letters join ("don't" is one word, "dont").
+// Offsets refer to text as given.
+func Tokenize(text string) []Token {
+	var toks []Token
+	var cur strings.Builder
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && cur.Len() > 0 {
+			toks = append(toks, Token{Word: cur.String(), Start: start, End: end})
+		}
+		cur.Reset()
+		start = -1
+	}
+	ascii := isASCIIPlain(text)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r >= utf8.RuneSelf || !ascii {
+			if invisible(r) {
+				i += size
+				continue
+			}
+			if start >= 0 && isApostrophe(r) {
+				// Keep the word going only if a letter follows.
+				if j := i + size; j < len(text) {
+					nr, _ := utf8.DecodeRuneInString(text[j:])
+					if unicode.IsLetter(nr) {
+						i += size
+						continue
+					}
+				}
+			}
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+				if start < 0 {
+					start = i
+				}
+				cur.WriteString(foldWord(text[i : i+size]))
+			} else {
+				flush(i)
+			}
+			i += size
+			continue
+		}
+		c := byte(r)
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			if start < 0 {
+				start = i
+			}
+			cur.WriteByte(c)
+		case c >= 'A' && c <= 'Z':
+			if start < 0 {
+				start = i
+			}
+			cur.WriteByte(c + 'a' - 'A')
+		case c == '\'' && start >= 0 && i+1 < len(text) && isASCIILetter(text[i+1]):
+			// apostrophe inside a word: skip it
+		default:
+			flush(i)
+		}
+		i += size
+	}
+	flush(len(text))
+	return toks
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// foldWord folds and lower-cases one rune's worth of text.
+func foldWord(s string) string {
+	return strings.ToLower(Fold(s))
+}
+
+// Words returns just the words of Tokenize.
+func Words(text string) []string {
+	toks := Tokenize(text)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Word
+	}
+	return out
+}

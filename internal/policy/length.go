@@ -1,5 +1,16 @@
 package policy
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+	"golang.org/x/text/unicode/norm"
+)
+
 // LengthRule says how a channel counts the length of a post and how long it
 // may be. The zero value means "no limit".
 type LengthRule struct {
@@ -18,8 +29,655 @@ type LengthRule struct {
 	MaxLinks int `yaml:"max_links" json:"max_links,omitempty"`
 }
 
-// CountLength counts text the way rule.Method says. Placeholder: replaced
-// by the real implementation.
+// The values of LengthRule.Method.
+const (
+	// LengthMethodTwitter is X's weighted length, as twitter-text v3 counts
+	// it: see CountLength.
+	LengthMethodTwitter = "twitter"
+	// LengthMethodGraphemes counts user-perceived characters (extended
+	// grapheme clusters, UAX #29): "é", "🇫🇷" and "👨‍👩‍👧" are one each.
+	LengthMethodGraphemes = "graphemes"
+	// LengthMethodCharacters counts Unicode code points.
+	LengthMethodCharacters = "characters"
+)
+
+// Constants of twitter-text's config v3 (config-v3.json), which X uses.
+const (
+	// twitterURLLength is config v3's transformedURLLength: what every URL
+	// counts as on X.
+	twitterURLLength = 23
+	// twitterEmojiWeight is what every emoji counts as on X (config v3's
+	// defaultWeight divided by its scale).
+	twitterEmojiWeight = 2
+)
+
+// DefaultLengthRules returns the length rule of every channel clearance
+// knows, keyed by channel name. The caller owns the map.
+//
+//   - x: twitter-text weighted length, at most 280.
+//   - bluesky: 300 graphemes and 3,000 bytes; links count in full.
+//   - mastodon: 500 graphemes; every link counts 23.
+//   - threads: 500 characters (code points), at most 5 links.
+//   - linkedin: 3,000 characters; facebook: 63,206 characters.
+//   - forum, blog-comment: counted in graphemes, no limit.
+func DefaultLengthRules() map[string]LengthRule {
+	return map[string]LengthRule{
+		"x":            {Method: LengthMethodTwitter, Max: 280},
+		"bluesky":      {Method: LengthMethodGraphemes, Max: 300, MaxBytes: 3000},
+		"mastodon":     {Method: LengthMethodGraphemes, Max: 500, URLLength: 23},
+		"threads":      {Method: LengthMethodCharacters, Max: 500, MaxLinks: 5},
+		"linkedin":     {Method: LengthMethodCharacters, Max: 3000},
+		"facebook":     {Method: LengthMethodCharacters, Max: 63206},
+		"forum":        {Method: LengthMethodGraphemes},
+		"blog-comment": {Method: LengthMethodGraphemes},
+	}
+}
+
+// CountLength counts text the way rule.Method says:
+//
+//   - "twitter": twitter-text's weighted length with config v3, as X counts
+//     it. The text is NFC-normalised; code points in U+0000–U+10FF,
+//     U+2000–U+200D, U+2010–U+201F and U+2032–U+2037 count 1 and all others
+//     2; every emoji counts 2, however many code points it is made of (ZWJ
+//     sequences, skin tones, keycaps, flags, tag sequences); every URL found
+//     by ExtractURLs counts 23. Text that is empty or only spaces and
+//     control characters counts 0, as in twitter-text. rule.URLLength is
+//     ignored.
+//   - "graphemes": extended grapheme clusters (user-perceived characters).
+//   - "characters": Unicode code points.
+//
+// An unknown or empty method counts graphemes. For "graphemes" and
+// "characters", every URL found by ExtractURLs counts rule.URLLength when
+// that is above 0 and its own length otherwise; the text is not normalised.
+// Invalid UTF-8 bytes count one each. The result is never negative.
 func CountLength(text string, rule LengthRule) int {
-	return len([]rune(text))
+	switch rule.Method {
+	case LengthMethodTwitter:
+		return twitterLength(text)
+	case LengthMethodCharacters:
+		return countWithURLs(text, rule.URLLength, utf8.RuneCountInString)
+	default:
+		return countWithURLs(text, rule.URLLength, uniseg.GraphemeClusterCount)
+	}
+}
+
+// countWithURLs counts text with count, except that every URL counts
+// urlLength when that is above 0.
+func countWithURLs(text string, urlLength int, count func(string) int) int {
+	if urlLength <= 0 {
+		return count(text)
+	}
+	n, pos := 0, 0
+	for _, u := range ExtractURLs(text) {
+		n += count(text[pos:u.Start]) + urlLength
+		pos = u.End
+	}
+	return n + count(text[pos:])
+}
+
+// twitterLength is twitter-text v3's weighted length of text.
+func twitterLength(text string) int {
+	// twitter-text returns 0 for text that Java's String.trim() empties.
+	if strings.TrimFunc(text, func(r rune) bool { return r <= ' ' }) == "" {
+		return 0
+	}
+	return countWithURLs(norm.NFC.String(text), twitterURLLength, twitterWeight)
+}
+
+// twitterWeight is the weighted length of text that holds no URL.
+func twitterWeight(text string) int {
+	n, state := 0, -1
+	for text != "" {
+		var cluster string
+		cluster, text, _, state = uniseg.FirstGraphemeClusterInString(text, state)
+		// An emoji sequence always starts a grapheme cluster, and a cluster
+		// holds at most one; whatever follows it in the cluster (a stray
+		// combining mark, say) is weighed code point by code point.
+		for cluster != "" {
+			if k := emojiPrefix(cluster); k > 0 {
+				n += twitterEmojiWeight
+				cluster = cluster[k:]
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(cluster)
+			n += twitterCodePointWeight(r)
+			cluster = cluster[size:]
+		}
+	}
+	return n
+}
+
+// twitterCodePointWeight is config v3's weight of r, divided by its scale.
+func twitterCodePointWeight(r rune) int {
+	switch {
+	case r >= 0 && r <= 4351, // U+0000–U+10FF: Latin to Georgian
+		r >= 8192 && r <= 8205, // U+2000–U+200D: spaces
+		r >= 8208 && r <= 8223, // U+2010–U+201F: hyphens and quotes
+		r >= 8242 && r <= 8247: // U+2032–U+2037: primes
+		return 1
+	}
+	return 2
+}
+
+// emojiPrefix returns the length in bytes of the emoji sequence s starts
+// with, or 0. It recognises what twitter-text's emoji pattern does: flags
+// (regional indicator pairs), keycaps ([#*0-9], optional U+FE0F, U+20E3),
+// and Extended_Pictographic code points with their presentation selector,
+// skin-tone modifiers, tag characters (subdivision flags) and ZWJ-joined
+// further pictographs. As in twitter-text, © and ® are emoji only when
+// followed by U+FE0F; other text-style pictographs weigh 2 either way.
+func emojiPrefix(s string) int {
+	r, n := utf8.DecodeRuneInString(s)
+	switch {
+	case isRegionalIndicator(r):
+		if r2, n2 := utf8.DecodeRuneInString(s[n:]); isRegionalIndicator(r2) {
+			return n + n2
+		}
+		return n
+	case r == '#' || r == '*' || r >= '0' && r <= '9':
+		rest := strings.TrimPrefix(s[n:], "\uFE0F")
+		if strings.HasPrefix(rest, "\u20E3") {
+			return len(s) - len(rest) + len("\u20E3")
+		}
+		return 0
+	case unicode.Is(extendedPictographic, r):
+		if r < 0x100 && !strings.HasPrefix(s[n:], "\uFE0F") {
+			return 0
+		}
+		return n + emojiTail(s[n:])
+	}
+	return 0
+}
+
+// emojiTail returns the length in bytes of the emoji components s starts
+// with: selectors, modifiers, tags, keycap marks and ZWJ + pictograph.
+func emojiTail(s string) int {
+	n := 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		switch {
+		case r == 0xFE0F, // emoji presentation selector
+			r >= 0x1F3FB && r <= 0x1F3FF, // skin tones
+			r >= 0xE0020 && r <= 0xE007F, // tags
+			r == 0x20E3:                  // combining enclosing keycap
+			n += size
+		case r == 0x200D: // zero width joiner
+			r2, size2 := utf8.DecodeRuneInString(s[n+size:])
+			if !unicode.Is(extendedPictographic, r2) {
+				return n
+			}
+			n += size + size2
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// extendedPictographic is the Extended_Pictographic property of Unicode 15.0
+// (emoji-data.txt), the same data uniseg segments grapheme clusters with.
+var extendedPictographic = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{0x00A9, 0x00A9, 1}, {0x00AE, 0x00AE, 1}, {0x203C, 0x203C, 1}, {0x2049, 0x2049, 1},
+		{0x2122, 0x2122, 1}, {0x2139, 0x2139, 1}, {0x2194, 0x2199, 1}, {0x21A9, 0x21AA, 1},
+		{0x231A, 0x231B, 1}, {0x2328, 0x2328, 1}, {0x2388, 0x2388, 1}, {0x23CF, 0x23CF, 1},
+		{0x23E9, 0x23F3, 1}, {0x23F8, 0x23FA, 1}, {0x24C2, 0x24C2, 1}, {0x25AA, 0x25AB, 1},
+		{0x25B6, 0x25B6, 1}, {0x25C0, 0x25C0, 1}, {0x25FB, 0x25FE, 1}, {0x2600, 0x2605, 1},
+		{0x2607, 0x2612, 1}, {0x2614, 0x2685, 1}, {0x2690, 0x2705, 1}, {0x2708, 0x2712, 1},
+		{0x2714, 0x2714, 1}, {0x2716, 0x2716, 1}, {0x271D, 0x271D, 1}, {0x2721, 0x2721, 1},
+		{0x2728, 0x2728, 1}, {0x2733, 0x2734, 1}, {0x2744, 0x2744, 1}, {0x2747, 0x2747, 1},
+		{0x274C, 0x274C, 1}, {0x274E, 0x274E, 1}, {0x2753, 0x2755, 1}, {0x2757, 0x2757, 1},
+		{0x2763, 0x2767, 1}, {0x2795, 0x2797, 1}, {0x27A1, 0x27A1, 1}, {0x27B0, 0x27B0, 1},
+		{0x27BF, 0x27BF, 1}, {0x2934, 0x2935, 1}, {0x2B05, 0x2B07, 1}, {0x2B1B, 0x2B1C, 1},
+		{0x2B50, 0x2B50, 1}, {0x2B55, 0x2B55, 1}, {0x3030, 0x3030, 1}, {0x303D, 0x303D, 1},
+		{0x3297, 0x3297, 1}, {0x3299, 0x3299, 1},
+	},
+	R32: []unicode.Range32{
+		{0x1F000, 0x1F0FF, 1}, {0x1F10D, 0x1F10F, 1}, {0x1F12F, 0x1F12F, 1}, {0x1F16C, 0x1F171, 1},
+		{0x1F17E, 0x1F17F, 1}, {0x1F18E, 0x1F18E, 1}, {0x1F191, 0x1F19A, 1}, {0x1F1AD, 0x1F1E5, 1},
+		{0x1F201, 0x1F20F, 1}, {0x1F21A, 0x1F21A, 1}, {0x1F22F, 0x1F22F, 1}, {0x1F232, 0x1F23A, 1},
+		{0x1F23C, 0x1F23F, 1}, {0x1F249, 0x1F3FA, 1}, {0x1F400, 0x1F53D, 1}, {0x1F546, 0x1F64F, 1},
+		{0x1F680, 0x1F6FF, 1}, {0x1F774, 0x1F77F, 1}, {0x1F7D5, 0x1F7FF, 1}, {0x1F80C, 0x1F80F, 1},
+		{0x1F848, 0x1F84F, 1}, {0x1F85A, 0x1F85F, 1}, {0x1F888, 0x1F88F, 1}, {0x1F8AE, 0x1F8FF, 1},
+		{0x1F90C, 0x1F93A, 1}, {0x1F93C, 0x1F945, 1}, {0x1F947, 0x1FAFF, 1}, {0x1FC00, 0x1FFFD, 1},
+	},
+}
+
+// URLSpan is one URL found in a text: URL is text[Start:End], byte offsets.
+type URLSpan struct {
+	Start, End int
+	URL        string
+}
+
+// maxURLLength is twitter-text's longest URL, in ASCII (punycode) form.
+const maxURLLength = 4096
+
+// ExtractURLs finds the links in plain text, in order, roughly as
+// twitter-text's extractor does but without its list of top-level domains.
+// A link is
+//
+//   - "http://" or "https://" (any case) followed by a host name, or
+//   - a host name starting with "www." (any case), ASCII only,
+//
+// then an optional ":port" and an optional path, query and fragment. A link
+// must not follow a letter or digit of the Latin alphabet or one of @ $ #
+// (nor, for "www.", one of - _ . /). The host name is two or more labels
+// separated by dots; labels are letters, digits, marks and hyphens in any
+// script (international names; symbols too, as in ☃.net), at most 63 characters each once
+// punycode-encoded, never starting or ending with a hyphen; underscores
+// are allowed only below the registered domain; the last label (the
+// top-level domain) is letters only, at least two of them. So bare IP
+// addresses, "localhost" and user:password@ forms are not links, and
+// neither are bare domains such as "example.com" (twitter-text links those
+// when the top-level domain is on its list; this function does not).
+// Where ASCII letters run straight into other letters or symbols after the
+// last dot, as in "example.comを見て" or "example.com🎉", the host ends with
+// the ASCII letters.
+//
+// The path stops at the first space, control or format character (such as
+// a bidirectional mark), at any of < > " { } \ ^ and `, and at any letter
+// outside the Latin and Cyrillic scripts. Trailing . , ; : ! ? ' * ~ and
+// unbalanced closing ) and ] are then dropped, so "(see
+// https://example.com/a_(b))." yields "https://example.com/a_(b)". A link
+// longer than 4,096 characters is not a link.
+func ExtractURLs(text string) []URLSpan {
+	var spans []URLSpan
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case 'h', 'H', 'w', 'W':
+		default:
+			continue
+		}
+		if end := urlEndAt(text, i); end > i {
+			spans = append(spans, URLSpan{Start: i, End: end, URL: text[i:end]})
+			i = end - 1
+		}
+	}
+	return spans
+}
+
+// urlEndAt returns the end of the URL that starts at text[i], or 0.
+func urlEndAt(text string, i int) int {
+	s := text[i:]
+	hostStart := 0
+	switch {
+	case hasPrefixFold(s, "https://"):
+		hostStart = len("https://")
+	case hasPrefixFold(s, "http://"):
+		hostStart = len("http://")
+	case hasPrefixFold(s, "www."):
+	default:
+		return 0
+	}
+	www := hostStart == 0
+	if i > 0 {
+		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		switch {
+		case prev < utf8.RuneSelf && isURLASCIIAlnum(byte(prev)),
+			prev == '@', prev == '$', prev == '#', prev == '＠', prev == '＃',
+			www && (prev == '-' || prev == '_' || prev == '.' || prev == '/'):
+			return 0
+		}
+	}
+
+	// Host name.
+	hostEnd := hostStart
+	for hostEnd < len(s) {
+		r, size := utf8.DecodeRuneInString(s[hostEnd:])
+		if !isURLHostRune(r) {
+			break
+		}
+		hostEnd += size
+	}
+	host := strings.TrimRight(s[hostStart:hostEnd], ".")
+	cut := len(host) < hostEnd-hostStart // trailing dots end the URL
+	if last := strings.LastIndexByte(host, '.'); last >= 0 {
+		tld := host[last+1:]
+		k := 0
+		for k < len(tld) && tld[k] < utf8.RuneSelf {
+			k++
+		}
+		if k > 0 && k < len(tld) { // "comを見て": the TLD is "com"
+			host, cut = host[:last+1+k], true
+		}
+	}
+	hostEnd = hostStart + len(host)
+	if !validURLHost(host, www) {
+		return 0
+	}
+	end := hostEnd
+	if !cut {
+		// Port.
+		if end+1 < len(s) && s[end] == ':' && s[end+1] >= '0' && s[end+1] <= '9' {
+			end++
+			for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+				end++
+			}
+		}
+		// Path, query and fragment.
+		if end < len(s) && (s[end] == '/' || s[end] == '?' || s[end] == '#') {
+			for end < len(s) {
+				r, size := utf8.DecodeRuneInString(s[end:])
+				if !isURLPathRune(r) {
+					break
+				}
+				end += size
+			}
+		}
+		end = trimURLEnd(s, hostEnd, end)
+	}
+	if end-len(host)+urlHostASCIILength(host) > maxURLLength {
+		return 0
+	}
+	return i + end
+}
+
+// isURLHostRune reports whether r may appear in a host name: ASCII letters,
+// digits, "-", "_" and ".", and other letters, marks, digits and symbols
+// (international names such as ☃.net), except general punctuation.
+func isURLHostRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isURLASCIIAlnum(byte(r)) || r == '.' || r == '-' || r == '_'
+	}
+	return r != utf8.RuneError && !(r >= 0x2000 && r <= 0x206F) &&
+		unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.S)
+}
+
+// isURLPathRune reports whether r may appear in the path, query or fragment
+// of a URL.
+func isURLPathRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r > ' ' && r < 0x7F && !strings.ContainsRune("<>\"{}\\^`", r)
+	}
+	if r == utf8.RuneError {
+		return false
+	}
+	if unicode.Is(unicode.M, r) {
+		return true
+	}
+	return unicode.IsLetter(r) && unicode.In(r, unicode.Latin, unicode.Cyrillic)
+}
+
+// trimURLEnd drops trailing punctuation and unbalanced closing brackets
+// from s[:end], never going below floor.
+func trimURLEnd(s string, floor, end int) int {
+	for end > floor {
+		c, rest := s[end-1], s[floor:end]
+		switch {
+		case strings.IndexByte(".,;:!?'*~", c) >= 0:
+		case c == ')' && strings.Count(rest, "(") < strings.Count(rest, ")"):
+		case c == ']' && strings.Count(rest, "[") < strings.Count(rest, "]"):
+		default:
+			return end
+		}
+		end--
+	}
+	return end
+}
+
+// validURLHost reports whether host is a host name ExtractURLs accepts;
+// www says whether the URL had no scheme and so must start with "www.".
+func validURLHost(host string, www bool) bool {
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 || www && (len(labels) < 3 || !isURLASCII(host)) {
+		return false
+	}
+	for i, label := range labels {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		if strings.Contains(label, "_") && i >= len(labels)-2 {
+			return false
+		}
+		if n, ok := urlLabelASCIILength(label); !ok || n > 63 {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	if utf8.RuneCountInString(tld) < 2 {
+		return false
+	}
+	for _, r := range tld {
+		if !unicode.In(r, unicode.L, unicode.M) {
+			return false
+		}
+	}
+	return true
+}
+
+// urlHostASCIILength is the length of host with its labels punycode-encoded.
+func urlHostASCIILength(host string) int {
+	n := strings.Count(host, ".")
+	for label := range strings.SplitSeq(host, ".") {
+		k, _ := urlLabelASCIILength(label)
+		n += k
+	}
+	return n
+}
+
+// urlLabelASCIILength is the length of a host-name label in its ASCII form
+// ("xn--" and punycode for international labels). ok is false when the
+// label is too long to be valid in any form.
+func urlLabelASCIILength(label string) (n int, ok bool) {
+	if isURLASCII(label) {
+		return len(label), true
+	}
+	if utf8.RuneCountInString(label) > 63 {
+		return 0, false
+	}
+	return len("xn--") + punycodeLength([]rune(strings.ToLower(label))), true
+}
+
+// punycodeLength is the length of the punycode encoding (RFC 3492) of
+// runes.
+func punycodeLength(runes []rune) int {
+	const (
+		base        = 36
+		tmin        = 1
+		tmax        = 26
+		initialBias = 72
+		initialN    = 128
+	)
+	basic := 0
+	for _, r := range runes {
+		if r < initialN {
+			basic++
+		}
+	}
+	out := basic
+	if basic > 0 {
+		out++ // the "-" delimiter
+	}
+	n, delta, bias := rune(initialN), 0, initialBias
+	for h := basic; h < len(runes); {
+		m := rune(unicode.MaxRune + 1)
+		for _, r := range runes {
+			if r >= n && r < m {
+				m = r
+			}
+		}
+		delta += int(m-n) * (h + 1)
+		n = m
+		for _, r := range runes {
+			if r < n {
+				delta++
+			}
+			if r != n {
+				continue
+			}
+			q := delta
+			for k := base; ; k += base {
+				t := min(max(k-bias, tmin), tmax)
+				if q < t {
+					break
+				}
+				out++
+				q = (q - t) / (base - t)
+			}
+			out++
+			bias = punycodeAdapt(delta, h+1, h == basic)
+			delta = 0
+			h++
+		}
+		delta++
+		n++
+	}
+	return out
+}
+
+// punycodeAdapt is RFC 3492's bias adaptation function.
+func punycodeAdapt(delta, numPoints int, first bool) int {
+	const base, tmin, tmax, skew, damp = 36, 1, 26, 38, 700
+	if first {
+		delta /= damp
+	} else {
+		delta /= 2
+	}
+	delta += delta / numPoints
+	k := 0
+	for delta > (base-tmin)*tmax/2 {
+		delta /= base - tmin
+		k += base
+	}
+	return k + (base-tmin+1)*delta/(delta+skew)
+}
+
+// hasPrefixFold reports whether s starts with prefix, a lower-case ASCII
+// string, ignoring the case of ASCII letters only.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isURLASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isURLASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// Unit is the plain word for what r counts, for messages: "characters".
+// Whatever the method, that is what the people writing posts call them;
+// how each channel weighs them is explained where it matters.
+func (r LengthRule) Unit() string { return "characters" }
+
+// Check returns what is wrong with text under r, as plain-English sentences
+// for the people who write posts, each saying what to do; it returns nil
+// when text fits. channel is the channel's key ("x", "bluesky", …), used to
+// name it in the messages ("X allows 280"); "" reads "this channel". It
+// checks Max, MaxBytes and MaxLinks, each only when above 0.
+func (r LengthRule) Check(channel, text string) []string {
+	name := lengthChannelName(channel)
+	var problems []string
+	if r.Max > 0 {
+		if n := CountLength(text, r); n > r.Max {
+			msg := fmt.Sprintf("The post is %s long; %s allows %s: shorten it by %s.",
+				lengthCount(n, "character", r.Unit()), name, lengthNumber(r.Max),
+				lengthCount(n-r.Max, "character", r.Unit()))
+			if how := r.countingNote(name); how != "" {
+				msg += " " + how
+			}
+			problems = append(problems, msg)
+		}
+	}
+	if r.MaxBytes > 0 && len(text) > r.MaxBytes {
+		problems = append(problems, fmt.Sprintf(
+			"The post is too big for %s: it takes %s of storage and %s allows %s. "+
+				"Shorten it by at least %s: a plain letter, digit or space takes 1 byte, "+
+				"an accented letter 2, most other scripts 3 and an emoji 4 or more.",
+			name, lengthCount(len(text), "byte", "bytes"), name, lengthNumber(r.MaxBytes),
+			lengthCount(len(text)-r.MaxBytes, "byte", "bytes")))
+	}
+	if r.MaxLinks > 0 {
+		if n := len(ExtractURLs(text)); n > r.MaxLinks {
+			problems = append(problems, fmt.Sprintf(
+				"The post has %s; %s allows %s: remove %s.",
+				lengthCount(n, "link", "links"), name, lengthNumber(r.MaxLinks),
+				lengthCount(n-r.MaxLinks, "link", "links")))
+		}
+	}
+	return problems
+}
+
+// countingNote explains, when it is not obvious, how the channel counts.
+func (r LengthRule) countingNote(name string) string {
+	switch {
+	case r.Method == LengthMethodTwitter:
+		return fmt.Sprintf("%s counts every link as %d characters, and every emoji and "+
+			"every Chinese, Japanese or Korean character as 2.", lengthSentenceStart(name), twitterURLLength)
+	case r.URLLength > 0:
+		return fmt.Sprintf("%s counts every link as %s.", lengthSentenceStart(name),
+			lengthCount(r.URLLength, "character", r.Unit()))
+	}
+	return ""
+}
+
+// lengthChannelName is how messages name a channel.
+func lengthChannelName(channel string) string {
+	switch channel {
+	case "":
+		return "this channel"
+	case "x":
+		return "X"
+	case "bluesky":
+		return "Bluesky"
+	case "mastodon":
+		return "Mastodon"
+	case "threads":
+		return "Threads"
+	case "linkedin":
+		return "LinkedIn"
+	case "facebook":
+		return "Facebook"
+	case "forum":
+		return "the forum"
+	case "blog-comment":
+		return "a blog comment"
+	}
+	return channel
+}
+
+// lengthSentenceStart capitalises the first letter of s.
+func lengthSentenceStart(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// lengthCount writes n and the singular or plural word after it.
+func lengthCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return lengthNumber(n) + " " + many
+}
+
+// lengthNumber writes n with a comma between thousands: 63,206.
+func lengthNumber(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + lengthNumber(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

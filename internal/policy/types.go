@@ -80,22 +80,22 @@ func (f Finding) String() string {
 
 // Rule identifiers. They are stable: users may filter on them.
 const (
-	RuleFrontMatter     = "front-matter"      // front matter unreadable or malformed
-	RuleConfig          = "config"            // .github/clearance.yml unreadable or invalid
-	RuleCodeowners      = "codeowners"        // a CODEOWNERS line GitHub would skip
-	RuleRegister        = "register"          // a register document that cannot be read
-	RuleMissingReplyTo  = "reply-to-missing"  // kind: reply without in_reply_to
-	RuleMissingAuthor   = "author-missing"    // no author: who it is posted as
-	RuleMarking         = "protective-marking" // OFFICIAL-SENSITIVE, not for publication, ...
-	RuleEmbargoed       = "embargoed-text"    // text taken from a register document under embargo
-	RuleLength          = "length"            // over the channel's length limit
-	RuleInsecureLink    = "link-insecure"     // http:// link
-	RuleInternalLink    = "link-internal"     // link to an internal host
-	RuleEmptyBody       = "empty-body"        // nothing to post
-	RuleScenarioClaim   = "scenario-claim"    // declared scenario laxer than detected
-	RuleMissingSource   = "source-missing"    // sources entry that does not exist
-	RuleNoApprover      = "no-approver"       // a required role has no code owner for the draft
-	RuleUnknownField    = "front-matter-field" // unknown or mistyped front matter field
-	RuleChannel         = "channel"           // unknown channel
-	RuleUnreadable      = "unreadable"        // binary, invalid UTF-8, too large, not a regular file
+	RuleFrontMatter    = "front-matter"       // front matter unreadable or malformed
+	RuleConfig         = "config"             // .github/clearance.yml unreadable or invalid
+	RuleCodeowners     = "codeowners"         // a CODEOWNERS line GitHub would skip
+	RuleRegister       = "register"           // a register document that cannot be read
+	RuleMissingReplyTo = "reply-to-missing"   // kind: reply without in_reply_to
+	RuleMissingAuthor  = "author-missing"     // no author: who it is posted as
+	RuleMarking        = "protective-marking" // OFFICIAL-SENSITIVE, not for publication, ...
+	RuleEmbargoed      = "embargoed-text"     // text taken from a register document under embargo
+	RuleLength         = "length"             // over the channel's length limit
+	RuleInsecureLink   = "link-insecure"      // http:// link
+	RuleInternalLink   = "link-internal"      // link to an internal host
+	RuleEmptyBody      = "empty-body"         // nothing to post
+	RuleScenarioClaim  = "scenario-claim"     // declared scenario laxer than detected
+	RuleMissingSource  = "source-missing"     // sources entry that does not exist
+	RuleNoApprover     = "no-approver"        // a required role has no code owner for the draft
+	RuleUnknownField   = "front-matter-field" // unknown or mistyped front matter field
+	RuleChannel        = "channel"            // unknown channel
+	RuleUnreadable     = "unreadable"         // binary, invalid UTF-8, too large, not a regular file
 )

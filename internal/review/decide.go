@@ -1,0 +1,514 @@
+package review
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+// Conclusions the bot writes. Only success lets a required check pass.
+const (
+	ConclusionSuccess        = "success"
+	ConclusionFailure        = "failure"
+	ConclusionActionRequired = "action_required"
+)
+
+// Markers hidden in the bot's comments so it finds its own text again.
+const (
+	SummaryMarker     = "<!-- clearance:summary -->"
+	fingerprintPrefix = "<!-- clearance:finding:"
+)
+
+// Decision is what the pull request should look like on GitHub.
+type Decision struct {
+	Drafts   []DraftReview
+	Governed []GovernedFile
+	// Labels the pull request should carry among the bot's own labels,
+	// and the bot's labels (all scenario labels) it may remove.
+	Labels    []string
+	BotLabels []string
+	// Review requests to make (logins and team slugs), already reduced to
+	// those not requested or reviewed before.
+	RequestUsers []string
+	RequestTeams []string
+	Check        CheckOutput
+	// Comment is the summary comment's body; "" means no comment is wanted
+	// (no drafts, and none before).
+	Comment string
+	// Inline are review comments on draft lines for findings not yet posted.
+	Inline []InlineComment
+}
+
+// DraftReview is one changed draft: the engine's result and the approvals.
+type DraftReview struct {
+	File   ChangedFile
+	Result *policy.Result
+	// Approved lists, per required role, who approved the current text.
+	Approved map[string][]string
+	// Stale lists, per role, approvals given on an older text.
+	Stale map[string][]string
+	// Missing are the required roles with no approval of the current text.
+	Missing []string
+	// Blockers requested changes and have not approved since.
+	Blockers []string
+}
+
+// Cleared reports whether the draft may be merged: no errors, and either
+// free to post or approved by every required role with nobody blocking.
+func (d *DraftReview) Cleared() bool {
+	if d.Result.Errors() > 0 || len(d.Blockers) > 0 {
+		return false
+	}
+	return !d.Result.NeedsReview() || len(d.Missing) == 0
+}
+
+// GovernedFile is a change to the config or CODEOWNERS, which decide how
+// review works: it needs the policy role's approval, so a pull request can
+// never relax its own review.
+type GovernedFile struct {
+	File     ChangedFile
+	Owners   []string // who can approve: policy-role owners of the file
+	Approved []string
+	Blockers []string
+}
+
+// Cleared reports whether the governed change is approved.
+func (g *GovernedFile) Cleared() bool { return len(g.Approved) > 0 && len(g.Blockers) == 0 }
+
+// CheckOutput is the check run to write on the head commit.
+type CheckOutput struct {
+	Name        string
+	HeadSHA     string
+	Conclusion  string
+	Title       string
+	Summary     string
+	Text        string
+	Annotations []Annotation
+	DetailsURL  string
+	// ExternalID fingerprints the rest (see OutputID); set when written.
+	ExternalID string
+}
+
+// Annotation is a finding on a line, shown in the check and the diff.
+type Annotation struct {
+	Path    string
+	Line    int
+	Level   string // notice, warning, failure
+	Title   string
+	Message string
+}
+
+// InlineComment is a finding posted as a review comment on a draft's line.
+type InlineComment struct {
+	Path        string
+	Line        int
+	Body        string
+	Fingerprint string
+}
+
+// governedPaths are the files that decide how review works.
+func governedPaths() map[string]bool {
+	m := map[string]bool{policy.ConfigPath: true}
+	for _, p := range policy.CodeownersPaths {
+		m[p] = true
+	}
+	return m
+}
+
+// Decide works out the decision from a snapshot. It is pure: the same
+// snapshot always gives the same decision.
+func Decide(s *Snapshot) *Decision {
+	d := &Decision{}
+	cfg := policy.DefaultConfig()
+	if s.Base != nil && s.Base.Config != nil {
+		cfg = s.Base.Config
+	}
+	d.Check = CheckOutput{Name: cfg.CheckName, HeadSHA: s.PR.HeadSHA, DetailsURL: s.PR.HTMLURL}
+	for _, sc := range policy.Scenarios {
+		d.BotLabels = append(d.BotLabels, cfg.LabelFor(sc))
+	}
+	switch {
+	case s.Err != nil:
+		d.Check.Conclusion = ConclusionFailure
+		d.Check.Title = "Could not evaluate this pull request (will retry)"
+		d.Check.Summary = fmt.Sprintf("clearance could not finish reading this pull request from GitHub: %v.\n\nIt will try again on the next event and on its regular sweep. Nothing needs to be done unless this message stays; then comment `/clearance recheck` or ask whoever runs clearance.", s.Err)
+		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels) // leave labels alone
+		d.Comment = keepComment(s)
+		return d
+	case s.Base == nil || s.Base.Config == nil:
+		d.Check.Conclusion = ConclusionFailure
+		d.Check.Title = fmt.Sprintf("The config %s on %s has errors", policy.ConfigPath, s.PR.BaseRef)
+		var b strings.Builder
+		fmt.Fprintf(&b, "clearance cannot review drafts until its config on the base branch `%s` is fixed:\n\n", s.PR.BaseRef)
+		if s.Base != nil {
+			for _, e := range s.Base.ConfigErrors {
+				fmt.Fprintf(&b, "- `%s`\n", e.Error())
+			}
+		}
+		fmt.Fprintf(&b, "\n**What to do:** fix %s in a pull request to `%s` (that pull request needs the policy team's approval), then comment `/clearance recheck` here.", policy.ConfigPath, s.PR.BaseRef)
+		d.Check.Summary = b.String()
+		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels)
+		d.Comment = keepComment(s)
+		return d
+	}
+	engine := s.Base.Engine(s.Now)
+	governed := governedPaths()
+	latest := latestReviews(s.Reviews, s.PR.Author)
+	reviewed := map[string]bool{}
+	for _, r := range s.Reviews {
+		reviewed[strings.ToLower(r.User)] = true
+	}
+	for _, f := range s.Files {
+		switch {
+		case governed[f.Path] || governed[f.PreviousPath]:
+			d.Governed = append(d.Governed, decideGoverned(s, f, latest))
+		case f.Status == "removed":
+			continue
+		case engine.IsDraft(f.Path):
+			d.Drafts = append(d.Drafts, decideDraft(s, engine, f, latest))
+		}
+	}
+	sort.SliceStable(d.Drafts, func(i, j int) bool { return d.Drafts[i].File.Path < d.Drafts[j].File.Path })
+
+	// Labels: one per scenario present.
+	present := map[policy.Scenario]bool{}
+	for _, dr := range d.Drafts {
+		present[dr.Result.Scenario] = true
+	}
+	for _, sc := range policy.Scenarios {
+		if present[sc] {
+			d.Labels = append(d.Labels, cfg.LabelFor(sc))
+		}
+	}
+	d.requestReviewers(s, cfg, reviewed)
+	d.Check = decideCheck(s, cfg, d)
+	d.Check.Annotations = annotations(d)
+	d.Inline = inlineComments(s, d)
+	d.Comment = renderComment(s, cfg, d)
+	return d
+}
+
+// currentBotLabels returns the bot labels the pull request has now.
+func currentBotLabels(have, bot []string) []string {
+	var out []string
+	for _, l := range have {
+		for _, b := range bot {
+			if l == b {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// keepComment leaves an existing comment as it is.
+func keepComment(s *Snapshot) string {
+	if s.Comment != nil {
+		return s.Comment.Body
+	}
+	return ""
+}
+
+// latestReviews keeps each reviewer's latest review that says something
+// about approval (COMMENTED reviews do not change an approval, as on
+// GitHub). The author's own reviews never count.
+func latestReviews(reviews []Review, author string) map[string]Review {
+	sorted := append([]Review(nil), reviews...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if !sorted[i].SubmittedAt.Equal(sorted[j].SubmittedAt) {
+			return sorted[i].SubmittedAt.Before(sorted[j].SubmittedAt)
+		}
+		return sorted[i].ID < sorted[j].ID
+	})
+	out := map[string]Review{}
+	for _, r := range sorted {
+		login := strings.ToLower(r.User)
+		if login == strings.ToLower(author) {
+			continue
+		}
+		switch r.State {
+		case "APPROVED", "CHANGES_REQUESTED", "DISMISSED":
+			out[login] = r
+		}
+	}
+	return out
+}
+
+// isOwner reports whether login is one of owners, directly or through a
+// team membership recorded in the snapshot.
+func isOwner(s *Snapshot, owners []string, login string) bool {
+	l := strings.ToLower(login)
+	for _, o := range owners {
+		n := strings.ToLower(strings.TrimPrefix(o, "@"))
+		if strings.Contains(n, "/") {
+			if s.Members[n][l] {
+				return true
+			}
+		} else if n == l {
+			return true
+		}
+	}
+	return false
+}
+
+// current reports whether a review was given on the file's current text.
+func current(r Review, f ChangedFile, headSHA string) bool {
+	if r.CommitID == headSHA {
+		return true
+	}
+	sha, ok := r.FileSHAs[f.Path]
+	return ok && sha != "" && sha == f.SHA
+}
+
+func decideDraft(s *Snapshot, e *policy.Engine, f ChangedFile, latest map[string]Review) DraftReview {
+	var res *policy.Result
+	if f.ReadErr != "" {
+		res = e.Unreadable(f.Path, f.ReadErr)
+	} else {
+		res = e.Evaluate(f.Path, f.Content)
+	}
+	dr := DraftReview{File: f, Result: res, Approved: map[string][]string{}, Stale: map[string][]string{}}
+	if !res.NeedsReview() {
+		return dr
+	}
+	logins := sortedLogins(latest)
+	for _, login := range logins {
+		r := latest[login]
+		if r.State == "CHANGES_REQUESTED" && isOwner(s, res.Owners, login) {
+			dr.Blockers = append(dr.Blockers, r.User)
+		}
+	}
+	for _, role := range s.Base.Config.RequiredRoles {
+		owners := res.Reviewers[role]
+		for _, login := range logins {
+			r := latest[login]
+			if r.State != "APPROVED" || !isOwner(s, owners, login) {
+				continue
+			}
+			if current(r, f, s.PR.HeadSHA) {
+				dr.Approved[role] = append(dr.Approved[role], r.User)
+			} else {
+				dr.Stale[role] = append(dr.Stale[role], r.User)
+			}
+		}
+		if len(dr.Approved[role]) == 0 {
+			dr.Missing = append(dr.Missing, role)
+		}
+	}
+	return dr
+}
+
+// policyRole is the role that approves changes to how review works.
+const policyRole = "policy"
+
+func decideGoverned(s *Snapshot, f ChangedFile, latest map[string]Review) GovernedFile {
+	g := GovernedFile{File: f}
+	cfg := s.Base.Config
+	if s.Base.Owners != nil {
+		owners, _ := s.Base.Owners.Match(f.Path)
+		for _, o := range owners {
+			for _, r := range cfg.RoleOf(o) {
+				if r == policyRole {
+					g.Owners = append(g.Owners, o)
+				}
+			}
+		}
+	}
+	if len(g.Owners) == 0 {
+		g.Owners = append(g.Owners, cfg.Roles[policyRole]...)
+	}
+	for _, login := range sortedLogins(latest) {
+		r := latest[login]
+		if !isOwner(s, g.Owners, login) {
+			continue
+		}
+		switch {
+		case r.State == "CHANGES_REQUESTED":
+			g.Blockers = append(g.Blockers, r.User)
+		case r.State == "APPROVED" && current(r, f, s.PR.HeadSHA):
+			g.Approved = append(g.Approved, r.User)
+		}
+	}
+	return g
+}
+
+func sortedLogins(m map[string]Review) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requestReviewers asks the owners of the roles still missing, once: not
+// the author, not anyone already requested or who has reviewed, and no team
+// one of whose members has reviewed. Nothing is requested on draft pull
+// requests or when every draft is free to post.
+func (d *Decision) requestReviewers(s *Snapshot, cfg *policy.Config, reviewed map[string]bool) {
+	if s.PR.Draft || s.PR.State == "closed" {
+		return
+	}
+	requestedU := lowerSet(s.PR.RequestedUsers)
+	requestedT := lowerSet(s.PR.RequestedTeams)
+	users, teams := map[string]bool{}, map[string]bool{}
+	want := func(owners []string) {
+		for _, o := range owners {
+			n := strings.TrimPrefix(o, "@")
+			if strings.Contains(n, "@") { // an e-mail owner cannot be requested
+				continue
+			}
+			if org, slug, ok := strings.Cut(n, "/"); ok {
+				if !strings.EqualFold(org, s.Repo.Owner) || requestedT[strings.ToLower(slug)] {
+					continue
+				}
+				memberReviewed := false
+				for login := range reviewed {
+					if s.Members[strings.ToLower(n)][login] {
+						memberReviewed = true
+					}
+				}
+				if !memberReviewed {
+					teams[slug] = true
+				}
+				continue
+			}
+			l := strings.ToLower(n)
+			if l == strings.ToLower(s.PR.Author) || requestedU[l] || reviewed[l] {
+				continue
+			}
+			users[n] = true
+		}
+	}
+	for _, dr := range d.Drafts {
+		if !dr.Result.NeedsReview() {
+			continue
+		}
+		for _, role := range dr.Missing {
+			want(dr.Result.Reviewers[role])
+		}
+	}
+	for _, g := range d.Governed {
+		if len(g.Approved) == 0 {
+			want(g.Owners)
+		}
+	}
+	d.RequestUsers = sortedSet(users)
+	d.RequestTeams = sortedSet(teams)
+}
+
+func lowerSet(xs []string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range xs {
+		m[strings.ToLower(x)] = true
+	}
+	return m
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// annotations turns findings into check annotations.
+func annotations(d *Decision) []Annotation {
+	var out []Annotation
+	for _, dr := range d.Drafts {
+		for _, f := range dr.Result.Findings {
+			level := "warning"
+			if f.Severity == policy.Error {
+				level = "failure"
+			}
+			path := f.Path
+			if path == "" {
+				path = dr.File.Path
+			}
+			out = append(out, Annotation{Path: path, Line: max(f.Line, 1), Level: level, Title: f.Rule, Message: f.Message})
+		}
+	}
+	return out
+}
+
+// Fingerprint identifies a finding in a hidden marker so it is posted once.
+func Fingerprint(f policy.Finding) string {
+	h := sha256.Sum256([]byte(f.Path + "\x00" + f.Rule + "\x00" + f.Message))
+	return hex.EncodeToString(h[:8])
+}
+
+// inlineComments are the findings not yet posted, on lines in the diff.
+func inlineComments(s *Snapshot, d *Decision) []InlineComment {
+	var out []InlineComment
+	for _, dr := range d.Drafts {
+		lines := diffLines(dr.File)
+		for _, f := range dr.Result.Findings {
+			if f.Line <= 0 || !lines[f.Line] {
+				continue
+			}
+			fp := Fingerprint(f)
+			if s.Fingerprints[fp] {
+				continue
+			}
+			sev := "Warning"
+			if f.Severity == policy.Error {
+				sev = "Error"
+			}
+			body := fmt.Sprintf("**%s** (%s): %s\n\n%s%s -->", sev, f.Rule, f.Message, fingerprintPrefix, fp)
+			out = append(out, InlineComment{Path: dr.File.Path, Line: f.Line, Body: body, Fingerprint: fp})
+		}
+	}
+	return out
+}
+
+// FingerprintOf extracts the fingerprint from a comment body, or "".
+func FingerprintOf(body string) string {
+	i := strings.Index(body, fingerprintPrefix)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(fingerprintPrefix):]
+	j := strings.Index(rest, " -->")
+	if j < 0 {
+		return ""
+	}
+	return rest[:j]
+}
+
+// diffLines returns the head-side line numbers that a review comment may
+// be attached to: lines inside the patch's hunks. An added file without a
+// patch (too large for GitHub to show) has none.
+func diffLines(f ChangedFile) map[int]bool {
+	out := map[int]bool{}
+	line := 0
+	for _, l := range strings.Split(f.Patch, "\n") {
+		if strings.HasPrefix(l, "@@") {
+			// @@ -a,b +c,d @@
+			var a, b, c, dd int
+			if n, _ := fmt.Sscanf(l, "@@ -%d,%d +%d,%d @@", &a, &b, &c, &dd); n == 4 {
+				line = c
+			} else if n, _ := fmt.Sscanf(l, "@@ -%d +%d,%d @@", &a, &c, &dd); n == 3 {
+				line = c
+			} else if n, _ := fmt.Sscanf(l, "@@ -%d,%d +%d @@", &a, &b, &c); n == 3 {
+				line = c
+			} else if n, _ := fmt.Sscanf(l, "@@ -%d +%d @@", &a, &c); n == 2 {
+				line = c
+			} else {
+				line = 0
+			}
+			continue
+		}
+		if line == 0 || strings.HasPrefix(l, "-") || strings.HasPrefix(l, `\`) {
+			continue
+		}
+		out[line] = true
+		line++
+	}
+	return out
+}

@@ -1,0 +1,122 @@
+// Package review is one pull request's review: gather a snapshot of the
+// pull request from GitHub through a small interface, decide what the bot
+// should show (labels, review requests, the check, the comment) with a pure
+// function, and apply that decision to GitHub as an idempotent diff.
+//
+// Nothing is kept between evaluations except caches of immutable things
+// (blobs by SHA, file SHAs at a commit): GitHub is the source of truth, so a
+// restart loses nothing.
+package review
+
+import (
+	"time"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+// Repo names a repository.
+type Repo struct {
+	Owner string
+	Name  string
+}
+
+func (r Repo) String() string { return r.Owner + "/" + r.Name }
+
+// PullRequest is what the review needs of a pull request.
+type PullRequest struct {
+	Number  int
+	Title   string
+	Author  string
+	State   string // open, closed
+	Draft   bool
+	HeadSHA string
+	BaseRef string // the base branch name
+	BaseSHA string // the base commit GitHub reports for the pull request
+	HTMLURL string
+	// Labels on the pull request, by name.
+	Labels []string
+	// RequestedUsers and RequestedTeams are the pending review requests
+	// (logins; team slugs).
+	RequestedUsers []string
+	RequestedTeams []string
+	// HeadRepo is where the head branch lives: a fork differs from Repo.
+	HeadRepo Repo
+}
+
+// ChangedFile is a file the pull request changes.
+type ChangedFile struct {
+	Path         string
+	PreviousPath string // for renames
+	Status       string // added, modified, removed, renamed, copied, changed, unchanged
+	SHA          string // blob SHA at head ("" when removed)
+	Patch        string // unified diff, when GitHub gives one
+	// Content is the file at head, read for drafts only.
+	Content []byte
+	// ReadErr says why Content could not be read (a submodule, a symbolic
+	// link, too large, an API error). Such a draft never passes.
+	ReadErr string
+}
+
+// Review is one submitted review.
+type Review struct {
+	ID          int64
+	User        string
+	State       string // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+	CommitID    string
+	SubmittedAt time.Time
+	// FileSHAs holds, for the drafts and governed files of the pull
+	// request, the blob SHA each had at CommitID ("" when absent then).
+	// An approval counts for a file only if this equals the head SHA.
+	FileSHAs map[string]string
+}
+
+// Comment is the bot's summary comment on the pull request.
+type Comment struct {
+	ID   int64
+	Body string
+}
+
+// CheckRun is a check run on the head commit with the bot's check name.
+type CheckRun struct {
+	ID          int64
+	Name        string
+	AppID       int64
+	HeadSHA     string
+	Status      string
+	Conclusion  string
+	Title       string
+	Summary     string
+	Text        string
+	ExternalID  string
+	Annotations int
+}
+
+// Snapshot is everything one evaluation reads, gathered before deciding.
+type Snapshot struct {
+	Repo Repo
+	PR   PullRequest
+	// Base is the config, CODEOWNERS and register read from the base
+	// branch — never from the pull request's head.
+	Base *policy.Base
+	// BaseSHA is the base-branch commit Base was read from.
+	BaseSHA string
+	Files   []ChangedFile
+	Reviews []Review
+	// Members records team memberships looked up for this evaluation:
+	// Members["org/team"]["login"].
+	Members map[string]map[string]bool
+	// Comment is the bot's existing summary comment, if any.
+	Comment *Comment
+	// Fingerprints are the hidden fingerprints of the bot's inline review
+	// comments already on the pull request.
+	Fingerprints map[string]bool
+	// CheckRuns on the head commit with the bot's check name, from any app.
+	CheckRuns []CheckRun
+	// AppID is the bot's own GitHub App id (0 in Action mode).
+	AppID int64
+	// Now is the time of the evaluation (embargoes).
+	Now time.Time
+	// Err, when set, is why the snapshot could not be completed. The
+	// decision is then a failing check that says so; nothing passes.
+	Err error
+}

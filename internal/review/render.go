@@ -220,7 +220,7 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision, c CheckOutput) 
 	if notes := foreignChecks(s, cfg); notes != "" {
 		b.WriteString("\n" + notes + "\n")
 	}
-	b.WriteString("\n**Next:** " + nextStep(d, c) + "\n")
+	b.WriteString("\n**Next:** " + nextStep(d) + "\n")
 	return b.String()
 }
 
@@ -244,19 +244,79 @@ func foreignChecks(s *Snapshot, cfg *policy.Config) string {
 }
 
 // nextStep says in plain words what to do now.
-func nextStep(d *Decision, c CheckOutput) string {
-	switch {
-	case c.Conclusion == ConclusionFailure:
-		return "fix the errors listed above and push the changes; clearance checks again automatically."
-	case strings.HasPrefix(c.Title, "Changes requested"):
-		return "make the changes the reviewers asked for and push them, then ask them to approve."
-	case c.Conclusion == ConclusionActionRequired:
-		return "the reviewers named above have been asked to review. They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on; editing a draft afterwards needs a new approval."
-	case len(d.Drafts) == 0 && len(d.Governed) == 0:
-		return "nothing to check; this pull request can be merged."
-	default:
+func nextStep(d *Decision) string {
+	var steps []string
+	errs, waiting := false, map[string][]string{}
+	var blockers []string
+	var roles []string
+	for i := range d.Drafts {
+		dr := &d.Drafts[i]
+		if dr.Result.Errors() > 0 {
+			errs = true
+		}
+		blockers = append(blockers, dr.Blockers...)
+		for _, role := range dr.Missing {
+			if _, ok := waiting[role]; !ok {
+				roles = append(roles, role)
+			}
+			waiting[role] = appendNew(waiting[role], dr.Result.Reviewers[role]...)
+		}
+	}
+	for _, g := range d.Governed {
+		blockers = append(blockers, g.Blockers...)
+		if len(g.Approved) == 0 {
+			if _, ok := waiting[policyRole]; !ok {
+				roles = append(roles, policyRole)
+			}
+			waiting[policyRole] = appendNew(waiting[policyRole], g.Owners...)
+		}
+	}
+	if errs {
+		steps = append(steps, "fix the errors listed above and push the change; clearance checks again by itself.")
+	}
+	if len(blockers) > 0 {
+		steps = append(steps, fmt.Sprintf("make the changes %s asked for, push them, and ask for a new review.", strings.Join(atAll(appendNew(nil, blockers...)), " and ")))
+	}
+	if len(roles) > 0 {
+		var who []string
+		for _, r := range roles {
+			list := strings.Join(waiting[r], " or ")
+			if list == "" {
+				list = "nobody yet (see the errors)"
+			}
+			who = append(who, fmt.Sprintf("%s approval from %s", r, list))
+		}
+		steps = append(steps, fmt.Sprintf("get %s; clearance has asked them to review. They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on: editing a draft afterwards needs a new approval.", strings.Join(who, ", and ")))
+	}
+	if len(steps) == 0 {
+		if len(d.Drafts) == 0 && len(d.Governed) == 0 {
+			return "nothing to check; this pull request can be merged."
+		}
 		return "nothing more is needed from clearance; this pull request can be merged."
 	}
+	if len(steps) == 1 {
+		return steps[0]
+	}
+	var b strings.Builder
+	for i, st := range steps {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, strings.ToUpper(st[:1])+st[1:])
+	}
+	return b.String()
+}
+
+func appendNew(list []string, xs ...string) []string {
+	for _, x := range xs {
+		dup := false
+		for _, y := range list {
+			if strings.EqualFold(x, y) {
+				dup = true
+			}
+		}
+		if !dup {
+			list = append(list, x)
+		}
+	}
+	return list
 }
 
 // renderComment is the summary comment: for each draft a preview, its
@@ -339,7 +399,7 @@ func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
 	for _, g := range d.Governed {
 		fmt.Fprintf(&b, "### `%s` — changes how review works\n\nThis needs approval from the policy role (%s) and takes effect only once merged.\n\n", g.File.Path, strings.Join(g.Owners, " or "))
 	}
-	b.WriteString("**What to do next:** " + nextStep(d, d.Check) + "\n\n")
+	b.WriteString("**What to do next:** " + nextStep(d) + "\n\n")
 	b.WriteString("<sub>Comment `/clearance recheck` to run the check again.</sub>\n")
 	return b.String()
 }

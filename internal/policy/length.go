@@ -264,24 +264,27 @@ const maxURLLength = 4096
 // then an optional ":port" and an optional path, query and fragment. A link
 // must not follow a letter or digit of the Latin alphabet or one of @ $ #
 // (nor, for "www.", one of - _ . /). The host name is two or more labels
-// separated by dots; labels are letters, digits, marks and hyphens in any
-// script (international names; symbols too, as in ☃.net), at most 63 characters each once
-// punycode-encoded, never starting or ending with a hyphen; underscores
-// are allowed only below the registered domain; the last label (the
-// top-level domain) is letters only, at least two of them. So bare IP
-// addresses, "localhost" and user:password@ forms are not links, and
-// neither are bare domains such as "example.com" (twitter-text links those
-// when the top-level domain is on its list; this function does not).
+// separated by dots; labels are letters, digits, marks, symbols and hyphens
+// in any script (international names such as bücher.de or ☃.net), at most
+// 63 characters each once punycode-encoded, never starting or ending with
+// a hyphen; underscores are allowed only below the registered domain; the
+// last label (the top-level domain) is letters only, at least two of them.
+// So bare IP addresses, "localhost" and user:password@ forms are not
+// links, and neither are bare domains such as "example.com" (twitter-text
+// links those when the top-level domain is on its list; this function does
+// not).
 // Where ASCII letters run straight into other letters or symbols after the
 // last dot, as in "example.comを見て" or "example.com🎉", the host ends with
 // the ASCII letters.
 //
 // The path stops at the first space, control or format character (such as
-// a bidirectional mark), at any of < > " { } \ ^ and `, and at any letter
-// outside the Latin and Cyrillic scripts. Trailing . , ; : ! ? ' * ~ and
-// unbalanced closing ) and ] are then dropped, so "(see
-// https://example.com/a_(b))." yields "https://example.com/a_(b)". A link
-// longer than 4,096 characters is not a link.
+// a bidirectional mark), at any of < > " { } \ ^ and `, and at any other
+// non-ASCII character that is not a Latin or Cyrillic letter or a combining
+// mark (so at Chinese or Japanese text, emoji and typographic quotes).
+// Trailing . , ; : ! ? ' * ~ and unbalanced closing ) and ] are then
+// dropped, so "(see https://example.com/a_(b))." yields
+// "https://example.com/a_(b)". A link longer than 4,096 characters is not
+// a link.
 func ExtractURLs(text string) []URLSpan {
 	var spans []URLSpan
 	for i := 0; i < len(text); i++ {
@@ -403,12 +406,16 @@ func isURLPathRune(r rune) bool {
 // trimURLEnd drops trailing punctuation and unbalanced closing brackets
 // from s[:end], never going below floor.
 func trimURLEnd(s string, floor, end int) int {
+	rest := s[floor:end]
+	parens := strings.Count(rest, "(") - strings.Count(rest, ")")
+	brackets := strings.Count(rest, "[") - strings.Count(rest, "]")
 	for end > floor {
-		c, rest := s[end-1], s[floor:end]
-		switch {
+		switch c := s[end-1]; {
 		case strings.IndexByte(".,;:!?'*~", c) >= 0:
-		case c == ')' && strings.Count(rest, "(") < strings.Count(rest, ")"):
-		case c == ']' && strings.Count(rest, "[") < strings.Count(rest, "]"):
+		case c == ')' && parens < 0:
+			parens++
+		case c == ']' && brackets < 0:
+			brackets++
 		default:
 			return end
 		}

@@ -1,0 +1,213 @@
+// Package ghretry is an http.RoundTripper that retries GitHub API requests
+// that failed for passing reasons: server errors (5xx), timeouts, connection
+// resets, and rate limits, primary (X-RateLimit-Remaining: 0 with
+// X-RateLimit-Reset) and secondary (403 or 429 with Retry-After). It waits
+// with exponential backoff and full jitter, never past the request's
+// context deadline nor a total budget, and reports the rate-limit budget it
+// sees so callers can expose it and slow down before it runs out.
+package ghretry
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Transport retries requests through Base.
+type Transport struct {
+	// Base does the requests; http.DefaultTransport when nil.
+	Base http.RoundTripper
+	// MaxAttempts is how many times one request is tried (default 5).
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the wait between attempts (defaults
+	// 200 ms and 10 s); a Retry-After or rate-limit reset further away than
+	// MaxWait is not waited for.
+	MinBackoff, MaxBackoff time.Duration
+	// MaxWait is the longest single wait for a rate limit (default 60 s).
+	MaxWait time.Duration
+	// Sleep waits; tests replace it. It must return early when ctx ends.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now gives the time (rate-limit resets); time.Now when nil.
+	Now func() time.Time
+	// OnResponse, when set, sees every response (metrics, rate limits).
+	OnResponse func(req *http.Request, resp *http.Response, err error, attempt int)
+
+	mu        sync.Mutex
+	remaining int
+	limit     int
+	reset     time.Time
+}
+
+// RateLimit is the last primary rate-limit state seen.
+type RateLimit struct {
+	Limit, Remaining int
+	Reset            time.Time
+}
+
+// RateLimit returns the last rate-limit headers seen (zero before any).
+func (t *Transport) RateLimit() RateLimit {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return RateLimit{Limit: t.limit, Remaining: t.remaining, Reset: t.reset}
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base != nil {
+		return t.Base
+	}
+	return http.DefaultTransport
+}
+
+func (t *Transport) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-tm.C:
+		return nil
+	}
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	attempts := t.MaxAttempts
+	if attempts <= 0 {
+		attempts = 5
+	}
+	minB, maxB, maxWait := t.MinBackoff, t.MaxBackoff, t.MaxWait
+	if minB <= 0 {
+		minB = 200 * time.Millisecond
+	}
+	if maxB <= 0 {
+		maxB = 10 * time.Second
+	}
+	if maxWait <= 0 {
+		maxWait = time.Minute
+	}
+	sleep := t.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	// The body must be sent again on a retry.
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		var err error
+		body, err = io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	ctx := req.Context()
+	for attempt := 1; ; attempt++ {
+		r := req.Clone(ctx)
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+		resp, err := t.base().RoundTrip(r)
+		t.observe(resp)
+		if t.OnResponse != nil {
+			t.OnResponse(r, resp, err, attempt)
+		}
+		wait, retry := t.classify(resp, err, attempt, minB, maxB)
+		if !retry || attempt >= attempts || ctx.Err() != nil {
+			return resp, err
+		}
+		if wait > maxWait {
+			return resp, err // a reset too far away: give the answer back
+		}
+		if dl, ok := ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
+			return resp, err
+		}
+		if resp != nil {
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("giving up after %d attempts: %w", attempt, err)
+		}
+	}
+}
+
+func (t *Transport) observe(resp *http.Response) {
+	if resp == nil {
+		return
+	}
+	rem, err1 := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
+	lim, err2 := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
+	if err1 != nil || err2 != nil {
+		return
+	}
+	t.mu.Lock()
+	t.remaining, t.limit = rem, lim
+	if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+		t.reset = time.Unix(reset, 0)
+	}
+	t.mu.Unlock()
+}
+
+// classify says whether to retry and how long to wait first.
+func (t *Transport) classify(resp *http.Response, err error, attempt int, minB, maxB time.Duration) (time.Duration, bool) {
+	backoff := func() time.Duration {
+		d := minB << (attempt - 1)
+		if d > maxB || d <= 0 {
+			d = maxB
+		}
+		// Full jitter, never below the minimum.
+		return minB + time.Duration(rand.Int64N(int64(d-minB)+1))
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return 0, false
+		}
+		var ne net.Error
+		if errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || isReset(err) {
+			return backoff(), true
+		}
+		return backoff(), true
+	}
+	switch {
+	case resp.StatusCode >= 500:
+		return backoff(), true
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusForbidden:
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			if secs, err := strconv.Atoi(ra); err == nil {
+				return time.Duration(secs)*time.Second + backoff()/4, true
+			}
+		}
+		if resp.Header.Get("X-RateLimit-Remaining") == "0" {
+			if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+				wait := time.Unix(reset, 0).Sub(t.now()) + time.Second
+				return max(wait, minB), true
+			}
+		}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return backoff(), true
+		}
+		return 0, false // a plain 403: permission, not a limit
+	}
+	return 0, false
+}
+
+func isReset(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe)
+}

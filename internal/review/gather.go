@@ -181,7 +181,9 @@ func (rv *Reviewer) readDrafts(ctx context.Context, gh GitHub, s *Snapshot) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			data, err := rv.blob(ctx, gh, s.PR.HeadRepoOr(s.Repo), f.SHA)
+			// From the base repository, which holds a pull request's
+			// commits even when they come from a fork the App cannot see.
+			data, err := rv.blob(ctx, gh, s.Repo, f.SHA)
 			if err != nil {
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("reading %s: %w", f.Path, err))
@@ -239,7 +241,7 @@ func (rv *Reviewer) reviewFileSHAs(ctx context.Context, gh GitHub, s *Snapshot) 
 			rv.mu.Unlock()
 			if !ok {
 				var err error
-				sha, err = gh.FileSHA(ctx, s.PR.HeadRepoOr(s.Repo), r.CommitID, p)
+				sha, err = gh.FileSHA(ctx, s.Repo, r.CommitID, p)
 				if err != nil {
 					return fmt.Errorf("reading %s as reviewed by %s: %w", p, r.User, err)
 				}

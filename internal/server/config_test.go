@@ -1,0 +1,130 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-github/v60/github"
+)
+
+func testKeyPEM(t *testing.T) string {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
+}
+
+func TestSettingsConfig(t *testing.T) {
+	key := testKeyPEM(t)
+	cfg, err := Settings{AppID: " 42 ", PrivateKey: strings.ReplaceAll(key, "\n", `\n`), WebhookSecret: "s",
+		APIURL: "https://ghe.example.com/api/v3"}.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.AppID != 42 || cfg.APIURL != "https://ghe.example.com/api/v3/" || cfg.Addr != DefaultAddr || string(cfg.PrivateKey) != key {
+		t.Errorf("config %+v", cfg)
+	}
+	cfg, err = Settings{AppID: "1", PrivateKey: key, WebhookSecret: "s"}.Config()
+	if err != nil || cfg.APIURL != DefaultAPIURL {
+		t.Errorf("default API URL: %q %v", cfg.APIURL, err)
+	}
+
+	_, err = Settings{AppID: "-3", PrivateKey: "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n",
+		APIURL: "https://user:pw@github.example.com/", Addr: "nope"}.Config()
+	var vars []string
+	for _, e := range splitJoined(err) {
+		var ce *ConfigError
+		if !errors.As(e, &ce) {
+			t.Errorf("%v is not a ConfigError", e)
+			continue
+		}
+		vars = append(vars, ce.Var)
+	}
+	want := []string{EnvAppID, EnvPrivateKey, EnvWebhookSecret, EnvAPIURL, EnvAddr}
+	if strings.Join(vars, ",") != strings.Join(want, ",") {
+		t.Errorf("errors name %q; want %q", vars, want)
+	}
+	if strings.Contains(err.Error(), "c2VjcmV0") || strings.Contains(err.Error(), "pw@") {
+		t.Errorf("the error shows a secret: %v", err)
+	}
+}
+
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func TestNewRejectsIncompleteConfig(t *testing.T) {
+	_, err := New(Config{AppID: 1, PrivateKey: []byte(testKeyPEM(t))})
+	if err == nil || !strings.Contains(err.Error(), EnvWebhookSecret) {
+		t.Errorf("New without a secret: %v", err)
+	}
+	_, err = New(Config{WebhookSecret: []byte("s")})
+	if err == nil || !strings.Contains(err.Error(), EnvAppID) || !strings.Contains(err.Error(), EnvPrivateKey) {
+		t.Errorf("New without App credentials: %v", err)
+	}
+}
+
+func TestValidSignature(t *testing.T) {
+	body := []byte(`{"a":1}`)
+	good := Sign([]byte("k"), body)
+	for sig, want := range map[string]bool{
+		good:                                true,
+		"":                                  false,
+		strings.ToUpper(good):               false,
+		good[:len(good)-2]:                  false,
+		Sign([]byte("other"), body):         false,
+		strings.TrimPrefix(good, "sha256="): false,
+	} {
+		if got := validSignature(sig, body, []byte("k")); got != want {
+			t.Errorf("validSignature(%q) = %v; want %v", sig, got, want)
+		}
+	}
+}
+
+func TestPushTouchesReview(t *testing.T) {
+	ev := func(files ...string) *github.PushEvent {
+		return &github.PushEvent{Commits: []*github.HeadCommit{{Added: files}}}
+	}
+	for _, tc := range []struct {
+		ev   *github.PushEvent
+		want bool
+	}{
+		{ev(".github/clearance.yml"), true},
+		{ev("CODEOWNERS"), true},
+		{ev("docs/CODEOWNERS"), true},
+		{ev("published/2026-12-01-x.md"), true},
+		{ev("tools/build.sh", "README.txt"), false},
+		{ev("docs/CODEOWNERS.bak"), false},
+		{&github.PushEvent{}, true}, // the payload lists no commits: be safe
+		{&github.PushEvent{Forced: github.Bool(true), Commits: []*github.HeadCommit{{Added: []string{"a.txt"}}}}, true},
+	} {
+		if got := pushTouchesReview(tc.ev); got != tc.want {
+			t.Errorf("pushTouchesReview(%v) = %v; want %v", tc.ev.Commits, got, tc.want)
+		}
+	}
+}
+
+func TestIsRecheck(t *testing.T) {
+	for body, want := range map[string]bool{
+		"/clearance recheck":        true,
+		"  /clearance recheck\r\n":  true,
+		"/Clearance Recheck":        true,
+		"/clearance recheck please": false,
+		"> /clearance recheck\nok":  false,
+		"please /clearance recheck": false,
+	} {
+		if got := isRecheck(body); got != want {
+			t.Errorf("isRecheck(%q) = %v; want %v", body, got, want)
+		}
+	}
+}

@@ -156,6 +156,9 @@ func (ev *evaluation) run() {
 		case d.Claim == NewContent:
 			ev.reason("The author marked it new-content, so it gets reviewed as new-content (a claim can make review stricter, never laxer).")
 			scenario = NewContent
+		case d.Claim.strictness() > scenario.strictness():
+			ev.reason("The author marked it %s; clearance finds %s, so it is labelled %s (a claim can make it stricter, never laxer). Either way it needs no review.", d.Claim, scenario, d.Claim)
+			scenario = d.Claim
 		case scenario == NewContent:
 			why := ""
 			if len(ev.res.Reasons) > 0 {
@@ -163,7 +166,7 @@ func (ev *evaluation) run() {
 			}
 			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds new-content, so it needs review.%s Change scenario: to new-content, or remove it.", d.Claim, why)
 		default:
-			ev.reason("The author marked it %s; clearance finds %s. Either way it needs no review.", d.Claim, scenario)
+			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds %s (a claim can make it stricter, never laxer). Either way it needs no review. Change scenario: to %s, or remove it.", d.Claim, scenario, scenario)
 		}
 	}
 	ev.res.Scenario = scenario
@@ -175,6 +178,9 @@ func (ev *evaluation) run() {
 // checkFields covers author, reply and sources.
 func (ev *evaluation) checkFields() {
 	d := ev.d
+	if d.Unreadable {
+		return // nothing was read, so nothing can be said about the fields
+	}
 	if !d.HasField("author") || d.Author == "" {
 		ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "no author: add author: with who this is posted as (for example \"Press Office, Department for Transport\"), so readers know who is speaking")
 	}
@@ -189,11 +195,13 @@ func (ev *evaluation) checkFields() {
 		ev.add(RuleChannel, Warning, 1, "no channel: add channel: (%s) so the length can be checked", strings.Join(ev.channelNames(), ", "))
 	}
 	for _, s := range d.Sources {
-		if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		if ev.e.Register.Resolve(s) != nil {
 			continue
 		}
-		p := strings.TrimPrefix(strings.TrimPrefix(s, "./"), "/")
-		if ev.e.Register.Doc(p) == nil {
+		if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			continue // a page elsewhere: it cannot be checked from here
+		}
+		{
 			ev.add(RuleMissingSource, Warning, d.FieldLine("sources"), "source %q is not in the register of published material; check the path (for example published/2026-03-01-release.md) or give its https:// address", s)
 		}
 	}
@@ -345,7 +353,7 @@ outer:
 // classify decides the scenario from the text alone and writes reasons.
 func (ev *evaluation) classify() Scenario {
 	d, e := ev.d, ev.e
-	if d.Unreadable || hasErrorRule(d.Findings, RuleFrontMatter) {
+	if d.Unreadable || hasErrorRule(d.Findings, RuleFrontMatter) || hasErrorRule(d.Findings, RuleUnreadable) {
 		ev.reason("clearance could not read this draft properly (see the findings), so it must be reviewed before it is posted.")
 		return NewContent
 	}
@@ -367,7 +375,15 @@ func (ev *evaluation) classify() Scenario {
 	}
 	var hints []string
 	for _, s := range d.Sources {
-		hints = append(hints, strings.TrimPrefix(strings.TrimPrefix(s, "./"), "/"))
+		if doc := e.Register.Resolve(s); doc != nil {
+			hints = append(hints, doc.Path)
+		}
+	}
+	// A link in the draft to a register document's page is a hint too.
+	for _, l := range d.Links {
+		if doc := e.Register.Resolve(l.URL); doc != nil {
+			hints = append(hints, doc.Path)
+		}
 	}
 	ev.runs = e.Register.Match(words, minRun, short, hints)
 	ev.covered = make([]bool, len(words))
@@ -526,7 +542,11 @@ func (ev *evaluation) explainPublic() {
 		if !doc.PublishedAt.IsZero() {
 			when = ", published " + fmtTime(doc.PublishedAt)
 		}
-		ev.reason("%s is in %s%s.", lineRange(s.from, s.to), doc.Name(), when)
+		verb := "is"
+		if s.from != s.to {
+			verb = "are"
+		}
+		ev.reason("%s %s in %s%s.", lineRange(s.from, s.to), verb, doc.Name(), when)
 	}
 	if rest := ev.uncoveredSentences(2); len(rest) > 0 {
 		ev.reason("Not found in the register, but with no view or advice: %s.", strings.Join(rest, "; "))
@@ -592,6 +612,7 @@ func (ev *evaluation) assignReviewers() {
 	if ev.e.Owners != nil && ev.e.Owners.Path != "" {
 		codeowners = ev.e.Owners.Path
 	}
+	var missing, suggest []string
 	for _, role := range cfg.RequiredRoles {
 		var who []string
 		for _, o := range owners {
@@ -605,34 +626,46 @@ func (ev *evaluation) assignReviewers() {
 		if len(who) > 0 {
 			continue
 		}
-		suggest := "@your-org/" + role + "-team"
+		missing = append(missing, role)
+		s := "@your-org/" + role + "-team"
 		if m := cfg.Roles[role]; len(m) > 0 {
-			suggest = m[0]
-			if !strings.HasPrefix(suggest, "@") && !strings.Contains(suggest, "@") {
-				suggest = "@" + suggest
+			s = m[0]
+			if !strings.HasPrefix(s, "@") && !strings.Contains(s, "@") {
+				s = "@" + s
 			}
 		}
-		pattern := "/" + d.Path
-		if i := strings.LastIndexByte(d.Path, '/'); i > 0 {
-			pattern = "/" + d.Path[:i+1]
-		}
-		var have string
-		switch {
-		case ev.e.Owners == nil:
-			have = "the repo has no CODEOWNERS file"
-		case len(owners) == 0 && line > 0:
-			have = fmt.Sprintf("line %d of %s leaves it without owners", line, codeowners)
-		case len(owners) == 0:
-			have = fmt.Sprintf("no line of %s covers it", codeowners)
-		default:
-			have = fmt.Sprintf("its code owners (%s, line %d of %s) include no one in the %s role", strings.Join(owners, ", "), line, codeowners, role)
-		}
-		fix := fmt.Sprintf("add the line `%s %s` at the end of %s", pattern, strings.Join(append(append([]string{}, owners...), suggest), " "), codeowners)
-		if cfg.RolesConfigured() && len(cfg.Roles[role]) == 0 {
-			fix += fmt.Sprintf(", and list that team under roles.%s in %s", role, ConfigPath)
-		}
-		ev.add(RuleNoApprover, Error, 1, "nobody can approve this draft for %s: %s. To fix it, %s", role, have, fix)
+		suggest = append(suggest, s)
 	}
+	if len(missing) == 0 {
+		return
+	}
+	pattern := "/" + d.Path
+	if i := strings.LastIndexByte(d.Path, '/'); i > 0 {
+		pattern = "/" + d.Path[:i+1]
+	}
+	roles := strings.Join(missing, " or ")
+	var have string
+	switch {
+	case ev.e.Owners == nil:
+		have = "the repo has no CODEOWNERS file"
+	case len(owners) == 0 && line > 0:
+		have = fmt.Sprintf("line %d of %s leaves it without owners", line, codeowners)
+	case len(owners) == 0:
+		have = fmt.Sprintf("no line of %s covers it", codeowners)
+	default:
+		have = fmt.Sprintf("its code owners (%s, line %d of %s) include no one in the %s role", strings.Join(owners, ", "), line, codeowners, roles)
+	}
+	fix := fmt.Sprintf("add the line `%s %s` at the end of %s", pattern, strings.Join(append(append([]string{}, owners...), suggest...), " "), codeowners)
+	if cfg.RolesConfigured() {
+		for _, role := range missing {
+			if len(cfg.Roles[role]) == 0 {
+				fix += fmt.Sprintf(", and list that team under roles.%s in %s", role, ConfigPath)
+			}
+		}
+	} else {
+		fix += fmt.Sprintf(" (or name the teams of each role under roles in %s)", ConfigPath)
+	}
+	ev.add(RuleNoApprover, Error, 1, "nobody can approve this draft for %s: %s. To fix it, %s", roles, have, fix)
 }
 
 func joinLimit(items []string, n int) string {

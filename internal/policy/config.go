@@ -54,6 +54,9 @@ type Config struct {
 
 	// rolesSet records whether roles were configured at all.
 	rolesSet bool
+	// pointerMaxSet records whether thresholds.pointer_max_words was
+	// written, so that an explicit 0 (a bare link only) is kept.
+	pointerMaxSet bool
 }
 
 // Thresholds are the numbers behind the scenario rules.
@@ -102,7 +105,7 @@ func (c *Config) applyDefaults() {
 	if c.Thresholds.PublicDomainCoverage == 0 {
 		c.Thresholds.PublicDomainCoverage = 0.8
 	}
-	if c.Thresholds.PointerMaxWords == 0 {
+	if c.Thresholds.PointerMaxWords == 0 && !c.pointerMaxSet {
 		c.Thresholds.PointerMaxWords = 30
 	}
 	if c.Thresholds.MinMatchWords == 0 {
@@ -169,7 +172,7 @@ func (e *ConfigError) Finding() Finding {
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 var yamlFieldRE = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
-var yamlTypeRE = regexp.MustCompile("^cannot unmarshal !!(\\w+) `?(.*?)`? into (\\S+)$")
+var yamlTypeRE = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
 
 // friendlyYAMLError turns a yaml.v3 message into plain words.
 func friendlyYAMLError(msg string) string {
@@ -204,8 +207,24 @@ func friendlyYAMLError(msg string) string {
 	return msg
 }
 
-// yamlErrors converts a yaml.v3 error into ConfigErrors with lines.
-func yamlErrors(path string, err error) []*ConfigError {
+// yamlParserProblems are the messages of yaml.v3's parser errors, whose
+// line numbers it gives one too low.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// yamlErrors converts a yaml.v3 error in data into ConfigErrors with lines.
+func yamlErrors(path string, data []byte, err error) []*ConfigError {
 	var msgs []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -219,6 +238,16 @@ func yamlErrors(path string, err error) []*ConfigError {
 		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
 			ce.Line, _ = strconv.Atoi(sm[1])
 			m = sm[2]
+		}
+		if yamlParserProblems[strings.TrimPrefix(m, "yaml: ")] {
+			// yaml.v3 numbers the lines of its parser errors from 0
+			// (and leaves line 0 out); its scanner errors from 1.
+			ce.Line++
+		}
+		// At the end of a file without a final line break, yaml.v3
+		// names the line after the last.
+		if last := bytes.Count(data, []byte("\n")) + 1; ce.Line > last {
+			ce.Line = last
 		}
 		ce.Msg = friendlyYAMLError(strings.TrimPrefix(m, "yaml: "))
 		out = append(out, ce)
@@ -306,13 +335,16 @@ func ParseConfig(path string, data []byte) (*Config, []*ConfigError) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlErrors(path, err)
+		return nil, yamlErrors(path, data, err)
 	}
 	if err := checkYAMLShape(path, &root); err != nil {
 		return nil, []*ConfigError{err}
 	}
 	if len(root.Content) == 0 {
 		return DefaultConfig(), nil
+	}
+	if n := root.Content[0]; n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return DefaultConfig(), nil // "---" or "~" alone: an empty document
 	}
 	if root.Content[0].Kind != yaml.MappingNode {
 		return nil, []*ConfigError{{Path: path, Line: root.Content[0].Line, Msg: "the config must be a mapping of keys to values (key: value)"}}
@@ -321,9 +353,10 @@ func ParseConfig(path string, data []byte) (*Config, []*ConfigError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {
-		return nil, yamlErrors(path, err)
+		return nil, yamlErrors(path, data, err)
 	}
 	c.rolesSet = mapValue(&root, "roles") != nil
+	c.pointerMaxSet = mapValue(mapValue(&root, "thresholds"), "pointer_max_words") != nil
 	errs := c.validate(path, &root)
 	if len(errs) > 0 {
 		return nil, errs
@@ -369,6 +402,21 @@ func (c *Config) validate(file string, root *yaml.Node) []*ConfigError {
 		for _, r := range c.RequiredRoles {
 			if _, ok := c.Roles[r]; !ok {
 				add(lineOf(root, "required_roles"), "required_roles: %q is not one of the roles defined under roles (%s); add it there or remove it here", r, strings.Join(sortedKeys(c.Roles), ", "))
+			}
+		}
+	}
+	// yaml.v3 quietly truncates 2.5 to 2 for a whole-number field.
+	for _, k := range []string{"pointer_max_words", "min_match_words"} {
+		if n := mapValue(mapValue(root, "thresholds"), k); n != nil && n.Tag == "!!float" {
+			add(n.Line, "thresholds.%s must be a whole number; it is %s", k, n.Value)
+		}
+	}
+	if chans := mapValue(root, "channels"); chans != nil && chans.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(chans.Content); i += 2 {
+			for _, k := range []string{"max", "url_length", "max_bytes", "max_links"} {
+				if n := mapValue(chans.Content[i+1], k); n != nil && n.Tag == "!!float" {
+					add(n.Line, "channels.%s.%s must be a whole number; it is %s", chans.Content[i].Value, k, n.Value)
+				}
 			}
 		}
 	}

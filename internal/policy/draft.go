@@ -152,6 +152,11 @@ func splitFrontMatter(data []byte) (fm, body []byte, bodyLine int, ok bool) {
 		l, r, more := cutLine(data[off:])
 		t := strings.TrimRight(string(l), " \t\r")
 		if t == "---" || t == "..." {
+			if !more {
+				// The file ends on the closing line: the (empty) body
+				// is on that line, not on one that does not exist.
+				return data[start:off], nil, line, true
+			}
 			return data[start:off], data[len(data)-len(r):], line + 1, true
 		}
 		if !more {
@@ -194,7 +199,7 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(fm, &root); err != nil {
-		for _, ce := range yamlErrors(d.Path, err) {
+		for _, ce := range yamlErrors(d.Path, fm, err) {
 			line := 1
 			if ce.Line > 0 {
 				line = ce.Line + 1 // the front matter starts on line 2
@@ -381,6 +386,11 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 				walk(node, inLink)
 			case *ast.AutoLink:
 				u := string(node.URL(body))
+				if label := string(node.Label(body)); len(label) > 4 && strings.EqualFold(label[:4], "www.") {
+					// A bare www. address: platforms link it themselves,
+					// over https where the site has it. Not an http link.
+					u = "https://" + label
+				}
 				if node.AutoLinkType == ast.AutoLinkEmail {
 					pb.emit(string(node.Label(body)), c.Pos(), prose)
 					continue

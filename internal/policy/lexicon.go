@@ -47,6 +47,14 @@ var defaultGuidance = []string{
 	"permitted", "guidance is", "best practice", "tips", "top tip", "beware",
 }
 
+// defaultNeutral are phrases that contain a lexicon word but give no view
+// or guidance ("don't miss" invites, it does not instruct). They are
+// matched first and consume their words.
+var defaultNeutral = []string{
+	"dont miss", "do not miss", "never miss", "best wishes", "all the best", "with best wishes",
+	"better known as", "love to hear", "would love to hear", "always welcome", "better connected",
+}
+
 // Lexicon finds view and guidance language.
 type Lexicon struct {
 	// phrases by first word; each phrase is its words.
@@ -75,6 +83,7 @@ func NewLexicon(cfg LexiconConfig) *Lexicon {
 			l.byFirst[w[0]] = append(l.byFirst[w[0]], lexPhrase{words: w, kind: kind, text: strings.Join(w, " ")})
 		}
 	}
+	add(defaultNeutral, "neutral")
 	add(defaultView, "view")
 	add(cfg.View, "view")
 	add(defaultGuidance, "guidance")
@@ -114,7 +123,9 @@ func (l *Lexicon) Find(words []string, skip func(i int) bool) []LexHit {
 				}
 			}
 			if ok {
-				hits = append(hits, LexHit{Phrase: p.text, Kind: p.kind, Start: i, End: i + len(p.words)})
+				if p.kind != "neutral" {
+					hits = append(hits, LexHit{Phrase: p.text, Kind: p.kind, Start: i, End: i + len(p.words)})
+				}
 				i += len(p.words) - 1
 				break
 			}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -80,6 +81,7 @@ type Register struct {
 	vocab    map[string]uint32
 	docs     []*Document
 	byPath   map[string]uint32
+	byURL    map[string]uint32
 	heads    map[uint64]uint32 // hash -> index+1 into postings
 	postings []posting
 	live     int
@@ -87,7 +89,7 @@ type Register struct {
 
 // NewRegister returns an empty register.
 func NewRegister() *Register {
-	return &Register{vocab: map[string]uint32{}, byPath: map[string]uint32{}, heads: map[uint64]uint32{}}
+	return &Register{vocab: map[string]uint32{}, byPath: map[string]uint32{}, byURL: map[string]uint32{}, heads: map[uint64]uint32{}}
 }
 
 // RegisterFile is one file to index.
@@ -96,43 +98,119 @@ type RegisterFile struct {
 	Data []byte
 }
 
-// BuildRegister parses and indexes files, using all cores for parsing. It
-// returns the findings for documents that could not be read; those are
-// left out of the register (nothing is public that cannot be read).
+// BuildRegister parses and indexes files, using all cores. It returns the
+// findings for documents that could not be read; those are left out of the
+// register (nothing is public that cannot be read).
+//
+// Each worker parses documents and numbers their words in a vocabulary of
+// its own; the vocabularies are then merged, and the documents renumbered
+// and their word grams hashed in parallel. Only filling the hash index is
+// sequential.
 func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 	r := NewRegister()
 	type parsed struct {
 		doc      *Document
-		words    []string
+		hashes   []uint64 // of the grams at every stride-th word
 		findings []Finding
+		worker   int
 	}
 	out := make([]parsed, len(files))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int, len(files))
-	for i := range files {
-		next <- i
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(files)))
+	vocabs := make([][]string, workers) // each worker's words, by its own number
+	var next atomic.Int64
+	parallel := func(work func(w int)) {
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work(w)
+			}()
+		}
+		wg.Wait()
 	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				doc, words, f := ParseDocument(files[i].Path, files[i].Data)
-				out[i] = parsed{doc, words, f}
+	parallel(func(w int) {
+		local := map[string]uint32{}
+		var list []string
+		var sc wordScanner // reused: the words are numbered, not kept
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(files) {
+				break
 			}
-		}()
+			doc, body, f := parseDocument(files[i].Path, files[i].Data)
+			out[i] = parsed{doc: doc, findings: f, worker: w}
+			if doc == nil {
+				continue
+			}
+			sc.buf, sc.ends = sc.buf[:0], sc.ends[:0]
+			sc.scan(string(body))
+			doc.words = make([]uint32, len(sc.ends))
+			prev := 0
+			for j, end := range sc.ends {
+				v, ok := local[string(sc.buf[prev:end])]
+				if !ok {
+					v = uint32(len(list))
+					word := string(sc.buf[prev:end])
+					local[word] = v
+					list = append(list, word)
+				}
+				doc.words[j] = v
+				prev = end
+			}
+		}
+		vocabs[w] = list
+	})
+	// Merge the vocabularies, in worker order.
+	remap := make([][]uint32, workers)
+	for w, list := range vocabs {
+		remap[w] = make([]uint32, len(list))
+		for j, word := range list {
+			v, ok := r.vocab[word]
+			if !ok {
+				v = uint32(len(r.vocab))
+				r.vocab[word] = v
+			}
+			remap[w][j] = v
+		}
 	}
-	wg.Wait()
+	next.Store(0)
+	grams := make([]int, workers)
+	parallel(func(w int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(out) {
+				break
+			}
+			p := &out[i]
+			if p.doc == nil {
+				continue
+			}
+			ids, m := p.doc.words, remap[p.worker]
+			for j, v := range ids {
+				ids[j] = m[v]
+			}
+			p.hashes = gramHashes(ids)
+			grams[w] += len(p.hashes)
+		}
+	})
+	total := 0
+	for _, g := range grams {
+		total += g
+	}
 	var findings []Finding
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, p := range out {
+	r.heads = make(map[uint64]uint32, total)
+	r.postings = make([]posting, 0, total)
+	r.docs = make([]*Document, 0, len(files))
+	for i := range out {
+		p := &out[i]
 		findings = append(findings, p.findings...)
 		if p.doc != nil {
-			r.addLocked(p.doc, p.words)
+			r.indexLocked(p.doc, p.hashes)
 		}
+		p.hashes = nil
 	}
 	return r, findings
 }
@@ -159,6 +237,9 @@ func (r *Register) Remove(path string) {
 
 func (r *Register) removeLocked(path string) {
 	if i, ok := r.byPath[path]; ok {
+		if u := normURL(r.docs[i].URL); u != "" && r.byURL[u] == i {
+			delete(r.byURL, u)
+		}
 		r.docs[i].removed = true
 		r.docs[i].words = nil
 		delete(r.byPath, path)
@@ -183,6 +264,43 @@ func (r *Register) Doc(path string) *Document {
 	return nil
 }
 
+// Resolve finds the document a draft's source names: a register path
+// ("published/x.md", "./published/x.md", "/published/x.md") or the
+// document's url. It returns nil when none matches.
+func (r *Register) Resolve(source string) *Document {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(source), "./"), "/")
+	if i, ok := r.byPath[p]; ok {
+		return r.docs[i]
+	}
+	if i, ok := r.byURL[normURL(source)]; ok {
+		return r.docs[i]
+	}
+	return nil
+}
+
+// normURL makes URLs comparable: no scheme, no "www.", no trailing slash,
+// no fragment, host in lower case.
+func normURL(u string) string {
+	u = strings.TrimSpace(u)
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		u = u[:i]
+	}
+	low := strings.ToLower(u)
+	switch {
+	case strings.HasPrefix(low, "https://"):
+		u = u[8:]
+	case strings.HasPrefix(low, "http://"):
+		u = u[7:]
+	default:
+		return ""
+	}
+	host, rest, _ := strings.Cut(u, "/")
+	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	return strings.TrimSuffix(host+"/"+rest, "/")
+}
+
 // Paths lists the documents' paths, sorted.
 func (r *Register) Paths() []string {
 	r.mu.RLock()
@@ -196,7 +314,6 @@ func (r *Register) Paths() []string {
 }
 
 func (r *Register) addLocked(doc *Document, words []string) {
-	id := uint32(len(r.docs))
 	doc.words = make([]uint32, len(words))
 	for i, w := range words {
 		v, ok := r.vocab[w]
@@ -206,12 +323,34 @@ func (r *Register) addLocked(doc *Document, words []string) {
 		}
 		doc.words[i] = v
 	}
+	r.indexLocked(doc, gramHashes(doc.words))
+}
+
+// gramHashes hashes the grams of ids that the index holds: one at every
+// stride-th word.
+func gramHashes(ids []uint32) []uint64 {
+	if len(ids) < shingle {
+		return nil
+	}
+	out := make([]uint64, 0, (len(ids)-shingle)/stride+1)
+	for pos := 0; pos+shingle <= len(ids); pos += stride {
+		out = append(out, hashGram(ids[pos:pos+shingle]))
+	}
+	return out
+}
+
+// indexLocked adds a document whose words are numbered; hashes are its
+// gramHashes.
+func (r *Register) indexLocked(doc *Document, hashes []uint64) {
+	id := uint32(len(r.docs))
 	r.docs = append(r.docs, doc)
 	r.byPath[doc.Path] = id
+	if u := normURL(doc.URL); u != "" {
+		r.byURL[u] = id
+	}
 	r.live++
-	for pos := 0; pos+shingle <= len(doc.words); pos += stride {
-		h := hashGram(doc.words[pos : pos+shingle])
-		r.postings = append(r.postings, posting{doc: id, pos: uint32(pos), next: r.heads[h]})
+	for k, h := range hashes {
+		r.postings = append(r.postings, posting{doc: id, pos: uint32(k * stride), next: r.heads[h]})
 		r.heads[h] = uint32(len(r.postings))
 	}
 }
@@ -228,6 +367,16 @@ func hashGram(ids []uint32) uint64 {
 // ParseDocument reads a register document. A document that cannot be read
 // is returned as nil with findings.
 func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
+	doc, body, findings := parseDocument(path, data)
+	if doc == nil {
+		return nil, nil, findings
+	}
+	return doc, Words(string(body)), findings
+}
+
+// parseDocument is ParseDocument without the tokenising: it returns the
+// body whose words the document holds.
+func parseDocument(path string, data []byte) (*Document, []byte, []Finding) {
 	bad := func(line int, format string, args ...any) []Finding {
 		return []Finding{{Rule: RuleRegister, Severity: Error, Path: path, Line: line, Message: fmt.Sprintf(format, args...)}}
 	}
@@ -261,7 +410,7 @@ func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
 		}
 		if err != nil {
 			line := 1
-			if errs := yamlErrors(path, err); len(errs) > 0 && errs[0].Line > 0 {
+			if errs := yamlErrors(path, fm, err); len(errs) > 0 && errs[0].Line > 0 {
 				line = errs[0].Line + 1
 			}
 			return nil, nil, bad(line, "the front matter cannot be read (%v); until it is fixed this document does not count as published", strings.TrimPrefix(err.Error(), "yaml: "))
@@ -284,7 +433,7 @@ func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
 	} else {
 		body = data
 	}
-	return doc, Words(string(body)), findings
+	return doc, body, findings
 }
 
 // Run is a stretch of a draft's words found in one register document.
@@ -366,11 +515,15 @@ func (r *Register) Match(words []string, minRun int, short [][2]int, hints []str
 		if b <= a || b > len(ids) || b-a >= minRun {
 			continue
 		}
+		// Every document that holds it: the first may be under embargo
+		// while another has published it.
 		for _, c := range cand {
 			doc := r.docs[c]
+			if runCovers(runs, doc, a, b) {
+				continue
+			}
 			if pos := indexIDs(doc.words, ids[a:b]); pos >= 0 {
 				runs = append(runs, Run{Doc: doc, Start: a, End: b, DocPos: pos})
-				break
 			}
 		}
 	}
@@ -384,6 +537,16 @@ func (r *Register) Match(words []string, minRun int, short [][2]int, hints []str
 		return runs[i].Doc.Path < runs[j].Doc.Path
 	})
 	return runs
+}
+
+// runCovers reports whether one of runs from doc already spans [a, b).
+func runCovers(runs []Run, doc *Document, a, b int) bool {
+	for _, r := range runs {
+		if r.Doc == doc && r.Start <= a && r.End >= b {
+			return true
+		}
+	}
+	return false
 }
 
 func equalIDs(a, b []uint32) bool {

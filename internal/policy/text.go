@@ -104,81 +104,142 @@ func isApostrophe(r rune) bool {
 // folding. Apostrophes between letters join ("don't" is one word, "dont").
 // Offsets refer to text as given.
 func Tokenize(text string) []Token {
-	var toks []Token
-	var cur strings.Builder
-	start := -1
+	var sc wordScanner
+	sc.spans = make([][2]int, 0, len(text)/5+1)
+	sc.scan(text)
+	all := string(sc.buf) // one allocation for all the words
+	toks := make([]Token, len(sc.ends))
+	prev := 0
+	for i, end := range sc.ends {
+		toks[i] = Token{Word: all[prev:end], Start: sc.spans[i][0], End: sc.spans[i][1]}
+		prev = end
+	}
+	return toks
+}
+
+// wordScanner tokenises text into buf: the folded words one after another,
+// word i ending at ends[i]; spans, when not nil, gets each word's offsets
+// in the text.
+type wordScanner struct {
+	buf   []byte
+	ends  []int
+	spans [][2]int
+}
+
+func (sc *wordScanner) scan(text string) {
+	if sc.buf == nil {
+		sc.buf = make([]byte, 0, len(text))
+		sc.ends = make([]int, 0, len(text)/5+1)
+	}
+	start := -1           // offset in text of the current word, -1 if none
+	wordAt := len(sc.buf) // where the current word starts in buf
 	flush := func(end int) {
-		if start >= 0 && cur.Len() > 0 {
-			toks = append(toks, Token{Word: cur.String(), Start: start, End: end})
+		if start >= 0 && len(sc.buf) > wordAt {
+			sc.ends = append(sc.ends, len(sc.buf))
+			if sc.spans != nil {
+				sc.spans = append(sc.spans, [2]int{start, end})
+			}
 		}
-		cur.Reset()
+		sc.buf = sc.buf[:sc.endOfLast()]
+		wordAt = len(sc.buf)
 		start = -1
 	}
 	ascii := isASCIIPlain(text)
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if r >= utf8.RuneSelf || !ascii {
-			if invisible(r) {
-				i += size
-				continue
-			}
-			if start >= 0 && isApostrophe(r) {
-				// Keep the word going only if a letter follows.
-				if j := i + size; j < len(text) {
-					nr, _ := utf8.DecodeRuneInString(text[j:])
-					if unicode.IsLetter(nr) {
-						i += size
-						continue
-					}
-				}
-			}
-			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+		if ascii {
+			c := text[i]
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
 				if start < 0 {
 					start = i
 				}
-				cur.WriteString(foldWord(text[i : i+size]))
-			} else {
-				flush(i)
+				sc.buf = append(sc.buf, c)
+			case c >= 'A' && c <= 'Z':
+				if start < 0 {
+					start = i
+				}
+				sc.buf = append(sc.buf, c+'a'-'A')
+			case c == '\'' && start >= 0 && i+1 < len(text) && isASCIILetter(text[i+1]):
+				// apostrophe inside a word: skip it
+			default:
+				if start >= 0 {
+					flush(i)
+				}
 			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if invisible(r) {
 			i += size
 			continue
 		}
-		c := byte(r)
-		switch {
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+		if start >= 0 && isApostrophe(r) {
+			// Keep the word going only if a letter follows.
+			if j := i + size; j < len(text) {
+				nr, _ := utf8.DecodeRuneInString(text[j:])
+				if unicode.IsLetter(nr) {
+					i += size
+					continue
+				}
+			}
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			if start < 0 {
 				start = i
 			}
-			cur.WriteByte(c)
-		case c >= 'A' && c <= 'Z':
-			if start < 0 {
-				start = i
+			if r < utf8.RuneSelf {
+				c := byte(r)
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				sc.buf = append(sc.buf, c)
+			} else {
+				// Folding may expand a letter into more than letters
+				// (U+037A becomes a space and a mark, U+FDFA four
+				// words): keep only its letters and digits, so a word
+				// never holds a space and tokenises to itself again.
+				for _, fr := range foldWord(text[i : i+size]) {
+					if (unicode.IsLetter(fr) || unicode.IsDigit(fr)) && !isApostrophe(fr) {
+						sc.buf = utf8.AppendRune(sc.buf, fr)
+					}
+				}
 			}
-			cur.WriteByte(c + 'a' - 'A')
-		case c == '\'' && start >= 0 && i+1 < len(text) && isASCIILetter(text[i+1]):
-			// apostrophe inside a word: skip it
-		default:
+		} else if start >= 0 {
 			flush(i)
 		}
 		i += size
 	}
 	flush(len(text))
-	return toks
+}
+
+// endOfLast is where the last complete word ends in buf.
+func (sc *wordScanner) endOfLast() int {
+	if len(sc.ends) == 0 {
+		return 0
+	}
+	return sc.ends[len(sc.ends)-1]
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// foldWord folds and lower-cases one rune's worth of text.
+// foldWord folds and lower-cases one rune's worth of text. It lowers case
+// before folding too, since a lower-case form may be a look-alike (Ʀ
+// lowers to ʀ, which folds to r).
 func foldWord(s string) string {
-	return strings.ToLower(Fold(s))
+	return strings.ToLower(Fold(strings.ToLower(s)))
 }
 
 // Words returns just the words of Tokenize.
 func Words(text string) []string {
-	toks := Tokenize(text)
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.Word
+	var sc wordScanner
+	sc.scan(text)
+	all := string(sc.buf)
+	out := make([]string, len(sc.ends))
+	prev := 0
+	for i, end := range sc.ends {
+		out[i] = all[prev:end]
+		prev = end
 	}
 	return out
 }

@@ -11,6 +11,9 @@ import (
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
+
+	"github.com/clearance-dev/clearance/internal/ghcache"
+	"github.com/clearance-dev/clearance/internal/ghretry"
 )
 
 // Clients makes GitHub API clients. AppClients is the real one; tests may
@@ -35,6 +38,11 @@ type AppClients struct {
 	apiURL *url.URL
 	atr    *ghinstallation.AppsTransport
 	app    *github.Client
+	appID  int64
+	key    []byte
+	// Retry retries every request to GitHub that failed for a passing
+	// reason (5xx, resets, rate limits); it also reports the rate limit.
+	Retry *ghretry.Transport
 
 	mu    sync.Mutex
 	insts map[int64]*instClient
@@ -52,6 +60,8 @@ func NewAppClients(appID int64, privateKeyPEM []byte, apiURL string, base http.R
 	if base == nil {
 		base = http.DefaultTransport
 	}
+	retry := &ghretry.Transport{Base: base}
+	base = retry
 	api, err := NormalizeAPIURL(apiURL)
 	if err != nil {
 		return nil, &ConfigError{Var: EnvAPIURL, Msg: err.Error()}
@@ -64,7 +74,7 @@ func NewAppClients(appID int64, privateKeyPEM []byte, apiURL string, base http.R
 	}
 	// ghinstallation wants the root without the trailing slash.
 	atr.BaseURL = strings.TrimSuffix(api, "/")
-	c := &AppClients{apiURL: u, atr: atr, insts: map[int64]*instClient{}}
+	c := &AppClients{apiURL: u, atr: atr, insts: map[int64]*instClient{}, appID: appID, key: privateKeyPEM, Retry: retry}
 	c.app = c.wrap(&http.Client{Transport: atr})
 	return c, nil
 }
@@ -84,7 +94,16 @@ func (c *AppClients) Installation(ctx context.Context, id int64) (*github.Client
 	c.mu.Lock()
 	ic := c.insts[id]
 	if ic == nil {
-		tr := ghinstallation.NewFromAppsTransport(c.atr, id)
+		// Each installation revalidates its GETs with ETags through its
+		// own cache (its token decides what it may see); 304s cost no
+		// rate limit. Token requests go through the same retrying base.
+		iatr, err := ghinstallation.NewAppsTransport(&ghcache.Transport{Base: c.Retry}, c.appID, c.key)
+		if err != nil {
+			c.mu.Unlock()
+			return nil, err
+		}
+		iatr.BaseURL = c.atr.BaseURL
+		tr := ghinstallation.NewFromAppsTransport(iatr, id)
 		// Send "{}" rather than the "null" body ghinstallation sends for
 		// no options, which GitHub's description does not allow.
 		tr.InstallationTokenOptions = &github.InstallationTokenOptions{}

@@ -248,7 +248,9 @@ func TestFailedEvaluationIsRetried(t *testing.T) {
 	h.gh.Commit(owner, repoName, "a", pick(h.files, libraryPost))
 	n := h.gh.OpenPR(owner, repoName, "a", "main", "a", "dana")
 	var mu sync.Mutex
-	failures := 1
+	// Five failures in a row outlast the transport's own retries
+	// (internal/ghretry), so the queue's retry is what recovers.
+	failures := 5
 	h.gh.SetFaults(githubtest.Faults{ErrorRate: 1, Match: func(method, path string) bool {
 		mu.Lock()
 		defer mu.Unlock()

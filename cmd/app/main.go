@@ -12,6 +12,8 @@ const usage = `clearance checks planned social-media posts and replies against y
 
 Usage:
   app check [--repo DIR] [--format text|json] [PATH...]   check drafts in a content repo on disk
+  app serve                                               run the GitHub App (settings from CLEARANCE_* variables)
+  app demo [--repo DIR]                                   watch the App review pull requests on a fake GitHub
   app version                                             print the version
 
 Run "app <command> --help" for a command's options.
@@ -35,6 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(args[1:], stdout, stderr)
+	case "demo":
+		return runDemo(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "clearance", version)
 		return 0

@@ -2,6 +2,8 @@ package review
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -178,6 +180,13 @@ func (rv *Reviewer) readDrafts(ctx context.Context, gh GitHub, s *Snapshot) erro
 			f.ReadErr = "GitHub gives no content for this file (is it a submodule?); put the draft itself here"
 			continue
 		}
+		if data, ok := contentFromPatch(f); ok {
+			// An added file whose whole text is in the patch costs no call;
+			// the blob SHA proves the reconstruction exact.
+			f.Content = data
+			rv.blobs.put(f.SHA, data)
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -197,12 +206,46 @@ func (rv *Reviewer) readDrafts(ctx context.Context, gh GitHub, s *Snapshot) erro
 	return errors.Join(errs...)
 }
 
-// HeadRepoOr returns the head repository, or def when unknown.
-func (pr PullRequest) HeadRepoOr(def Repo) Repo {
-	if pr.HeadRepo.Owner != "" {
-		return pr.HeadRepo
+// contentFromPatch rebuilds an added file from its patch, when GitHub
+// gave the whole file as one hunk, and checks it against the blob SHA.
+func contentFromPatch(f *ChangedFile) ([]byte, bool) {
+	if f.Status != "added" || f.Patch == "" || f.SHA == "" {
+		return nil, false
 	}
-	return def
+	head, rest, ok := strings.Cut(f.Patch, "\n")
+	if !ok || !strings.HasPrefix(head, "@@ -0,0 +1") {
+		return nil, false
+	}
+	var b strings.Builder
+	newline := true
+	for _, l := range strings.Split(rest, "\n") {
+		switch {
+		case strings.HasPrefix(l, "+"):
+			b.WriteString(l[1:])
+			b.WriteByte('\n')
+		case strings.HasPrefix(l, `\`):
+			newline = false
+		case l == "":
+		default:
+			return nil, false
+		}
+	}
+	data := b.String()
+	if !newline {
+		data = strings.TrimSuffix(data, "\n")
+	}
+	if GitBlobSHA([]byte(data)) != f.SHA {
+		return nil, false
+	}
+	return []byte(data), true
+}
+
+// GitBlobSHA is git's object name for a blob with this content.
+func GitBlobSHA(data []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(data))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (rv *Reviewer) blob(ctx context.Context, gh GitHub, repo Repo, sha string) ([]byte, error) {
@@ -332,12 +375,59 @@ func (rv *Reviewer) loadBase(ctx context.Context, gh GitHub, repo Repo, branch s
 		return b, sha, nil
 	}
 	bt := &blobTree{ctx: ctx, gh: gh, rv: rv, repo: repo, tree: tree}
+	if err := rv.prefetchRegister(ctx, gh, repo, bt); err != nil {
+		return nil, sha, err
+	}
 	base := policy.LoadBase(bt)
 	if bt.err != nil {
 		return nil, sha, bt.err
 	}
 	rv.bases.put(key, base)
 	return base, sha, nil
+}
+
+// prefetchRegister reads the register's blobs that are not cached yet,
+// several at a time, so a first look at a large register is not one round
+// trip after another. Which files are the register comes from the config.
+func (rv *Reviewer) prefetchRegister(ctx context.Context, gh GitHub, repo Repo, bt *blobTree) error {
+	globs := policy.DefaultConfig().Register
+	if data, err := bt.ReadFile(policy.ConfigPath); err == nil {
+		if cfg, errs := policy.ParseConfig(policy.ConfigPath, data); len(errs) == 0 {
+			globs = cfg.Register
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	reg := policy.CompileGlobs(globs)
+	todo := make(chan string)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for sha := range todo {
+				if _, err := rv.blob(ctx, gh, repo, sha); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for p, sha := range bt.tree.Blobs {
+		if _, ok := reg.Match(p); ok {
+			if _, cached := rv.blobs.get(sha); !cached {
+				todo <- sha
+			}
+		}
+	}
+	close(todo)
+	wg.Wait()
+	return first
 }
 
 // blobTree is a policy.Tree over a GitHub tree, reading blobs on demand.

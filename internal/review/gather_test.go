@@ -1,0 +1,29 @@
+package review
+
+import "testing"
+
+func TestContentFromPatch(t *testing.T) {
+	for _, content := range []string{"---\nchannel: x\n---\n\nHello.\n", "no newline at end", "\n\n", "a\n\nb\n"} {
+		patch := addedPatch(content)
+		if content[len(content)-1] != '\n' {
+			patch = "@@ -0,0 +1 @@\n+" + content + "\n\\ No newline at end of file"
+		}
+		f := &ChangedFile{Status: "added", SHA: GitBlobSHA([]byte(content)), Patch: patch}
+		got, ok := contentFromPatch(f)
+		if !ok || string(got) != content {
+			t.Errorf("%q: got %q, %v", content, got, ok)
+		}
+		// A patch that does not give the blob's text is not used.
+		f.SHA = GitBlobSHA([]byte(content + "x"))
+		if _, ok := contentFromPatch(f); ok {
+			t.Errorf("%q: used a patch that does not match the blob", content)
+		}
+	}
+	if _, ok := contentFromPatch(&ChangedFile{Status: "modified", SHA: "x", Patch: "@@ -1 +1 @@\n-a\n+b"}); ok {
+		t.Error("rebuilt a modified file from its patch")
+	}
+	// git hash-object of "hello\n".
+	if got := GitBlobSHA([]byte("hello\n")); got != "ce013625030ba8dba906f756967f9e9ca394464a" {
+		t.Errorf("GitBlobSHA = %s", got)
+	}
+}

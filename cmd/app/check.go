@@ -106,7 +106,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if findings == nil {
 			findings = []policy.Finding{}
 		}
-		report.Files = append(report.Files, checkFile{Path: r.Path, Scenario: r.Scenario, Reasons: r.Reasons, Findings: findings, Reviewers: r.Reviewers})
+		reasons := r.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		report.Files = append(report.Files, checkFile{Path: r.Path, Scenario: r.Scenario, Reasons: reasons, Findings: findings, Reviewers: r.Reviewers})
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)

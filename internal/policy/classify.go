@@ -614,7 +614,7 @@ func (ev *evaluation) assignReviewers() {
 	}
 	var missing, suggest []string
 	for _, role := range cfg.RequiredRoles {
-		var who []string
+		who := []string{}
 		for _, o := range owners {
 			for _, r := range cfg.RoleOf(o) {
 				if r == role {

@@ -217,12 +217,26 @@ func (ev *evaluation) checkLength() {
 	if !ok {
 		return
 	}
-	ev.res.Length = CountLength(d.Plain, rule)
 	ev.res.LengthLimit = rule.Max
+	if len(d.Parts) > 1 && threadChannels[d.Channel] {
+		// A thread: each post is counted on its own.
+		for i, p := range d.Parts {
+			ev.res.Length = max(ev.res.Length, CountLength(p.Text, rule))
+			for _, msg := range rule.Check(d.Channel, p.Text) {
+				ev.add(RuleLength, Error, p.Line, "In post %d of %d of this thread: %s", i+1, len(d.Parts), msg)
+			}
+		}
+		return
+	}
+	ev.res.Length = CountLength(d.Plain, rule)
 	for _, msg := range rule.Check(d.Channel, d.Plain) {
 		ev.add(RuleLength, Error, d.BodyLine, "%s", msg)
 	}
 }
+
+// threadChannels are the channels where a draft may be a thread, its
+// posts separated by a line ---.
+var threadChannels = map[string]bool{"x": true, "bluesky": true, "mastodon": true, "threads": true}
 
 var internalSuffixes = []string{".local", ".internal", ".intranet", ".corp", ".lan", ".home.arpa", ".localdomain", ".test", ".invalid"}
 

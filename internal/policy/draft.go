@@ -47,6 +47,9 @@ type Draft struct {
 	Plain string
 	// Words are the prose words of the body (URLs excluded).
 	Words []DraftWord
+	// Parts are the posts of a thread: the body split at lines ---. A
+	// draft without such a line has one part, the whole text.
+	Parts []Part
 	// Links are the http(s) and other links of the body.
 	Links []Link
 	// Sentences of the body, in order.
@@ -70,6 +73,12 @@ type DraftWord struct {
 	Line     int
 	LinkText bool // part of a link's text
 	Sentence int  // index into Sentences
+}
+
+// Part is one post of a thread.
+type Part struct {
+	Text string
+	Line int
 }
 
 // Link is one link in a draft.
@@ -333,6 +342,7 @@ type plainBuilder struct {
 	pieces []piece
 	body   []byte
 	last   int
+	breaks []int // offsets in b of thematic breaks (--- between thread parts)
 }
 
 func (p *plainBuilder) emit(s string, src int, k pieceKind) {
@@ -420,6 +430,9 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 					pos = pb.last
 				}
 				d.Links = append(d.Links, Link{URL: string(node.Destination), Line: bodyLine - 1 + lineAt(starts, pos)})
+			case *ast.ThematicBreak:
+				pb.sep("\n\n")
+				pb.breaks = append(pb.breaks, pb.b.Len())
 			case *ast.RawHTML, *ast.HTMLBlock:
 				// Comments and HTML are not posted.
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
@@ -445,7 +458,29 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 	}
 	walk(doc, false)
 	d.Plain = strings.TrimSpace(pb.b.String())
+	d.buildParts(pb, starts, bodyLine)
 	d.buildWords(pb, starts, bodyLine)
+}
+
+// buildParts splits the plain text at thematic breaks (a line ---), which
+// separate the posts of a thread.
+func (d *Draft) buildParts(pb *plainBuilder, starts []int, bodyLine int) {
+	plain := pb.b.String()
+	from := 0
+	for _, cut := range append(pb.breaks, len(plain)) {
+		text := strings.TrimSpace(plain[from:cut])
+		if text != "" {
+			line := bodyLine
+			for _, p := range pb.pieces {
+				if p.start >= from && p.src < len(pb.body) {
+					line = bodyLine - 1 + lineAt(starts, p.src)
+					break
+				}
+			}
+			d.Parts = append(d.Parts, Part{Text: text, Line: line})
+		}
+		from = cut
+	}
 }
 
 // buildWords tokenises the plain text piece by piece, then finds sentences

@@ -1,0 +1,48 @@
+package policy_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+func TestThreadPartsAreCountedOneByOne(t *testing.T) {
+	long := strings.Repeat("word ", 60) // 300 characters
+	short := "A short first post."
+	e := policy.NewEngine(nil, nil, nil, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+	src := "---\nchannel: x\nauthor: A\n---\n" + short + "\n\n---\n\n" + short + "\n"
+	if r := e.Evaluate("posts/t.md", []byte(src)); hasRule(r, policy.RuleLength) {
+		t.Fatalf("a thread of two short posts is too long: %v", r.Findings)
+	}
+	d := policy.ParseDraft("posts/t.md", []byte(src))
+	if len(d.Parts) != 2 || d.Parts[0].Text != short || d.Parts[1].Line != 9 {
+		t.Fatalf("parts %+v", d.Parts)
+	}
+	src = "---\nchannel: x\nauthor: A\n---\n" + short + "\n\n---\n\n" + long + "\n"
+	r := e.Evaluate("posts/t.md", []byte(src))
+	var got []policy.Finding
+	for _, f := range r.Findings {
+		if f.Rule == policy.RuleLength {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 1 || got[0].Line != 9 || !strings.Contains(got[0].Message, "post 2 of 2") {
+		t.Fatalf("length findings %v", got)
+	}
+	// On LinkedIn, a --- is a divider, not a thread: the whole is counted.
+	src = "---\nchannel: linkedin\nauthor: A\n---\n" + short + "\n\n---\n\n" + short + "\n"
+	if r := e.Evaluate("posts/t.md", []byte(src)); r.Length < 2*len(short) {
+		t.Errorf("linkedin length %d counts one part only", r.Length)
+	}
+}
+
+func hasRule(r *policy.Result, rule string) bool {
+	for _, f := range r.Findings {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
+}

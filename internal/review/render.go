@@ -70,7 +70,7 @@ func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
 		c.Title = clearedTitle(d)
 	}
 	c.Title = clip(c.Title, maxTitle, "…")
-	c.Summary = clip(renderSummary(s, cfg, d, c), maxSummary, cutNote)
+	c.Summary = clip(renderSummary(s, cfg, d), maxSummary, cutNote)
 	return c
 }
 
@@ -185,7 +185,7 @@ func cell(s string) string {
 
 // renderSummary is the check run's summary: a table of drafts, then the
 // governed files, then what to do next.
-func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision, c CheckOutput) string {
+func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 	var b strings.Builder
 	if len(d.Drafts) > 0 {
 		b.WriteString("| Draft | Scenario | Why | Approval |\n|---|---|---|---|\n")

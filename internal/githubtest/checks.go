@@ -410,7 +410,15 @@ func (s *Server) listCheckRunAnnotations(c *reqCtx) *response {
 	if cr == nil {
 		return notFound()
 	}
-	return jsonResp(http.StatusOK, orEmpty(paginate(s, c, cr.annotations)))
+	type annotation struct {
+		*github.CheckRunAnnotation
+		BlobHRef string `json:"blob_href"`
+	}
+	out := []annotation{}
+	for _, a := range paginate(s, c, cr.annotations) {
+		out = append(out, annotation{a, htmlBase + "/" + c.repo.FullName + "/blob/" + cr.headSHA + "/" + a.GetPath()})
+	}
+	return jsonResp(http.StatusOK, out)
 }
 
 // GET /repos/{owner}/{repo}/commits/{ref}/check-runs?check_name=&status=&app_id=&filter=
@@ -458,10 +466,11 @@ func (s *Server) statusJSON(r *Repo, st *commitStatus) *github.RepoStatus {
 		NodeID:      ptr(nodeID("StatusContext", st.id)),
 		URL:         ptr(s.repoAPI(r) + "/statuses/" + st.sha),
 		State:       ptr(st.state),
-		TargetURL:   ptr(st.targetURL),
-		Description: ptr(st.description),
+		TargetURL:   nonEmpty(st.targetURL),
+		Description: nonEmpty(st.description),
 		Context:     ptr(st.context),
 		Creator:     s.userJSON(st.creator),
+		AvatarURL:   s.userJSON(st.creator).AvatarURL,
 		CreatedAt:   ts(st.created),
 		UpdatedAt:   ts(st.created),
 	}
@@ -539,7 +548,9 @@ func (s *Server) combinedStatus(c *reqCtx, ref string) *response {
 			continue
 		}
 		seen[st.context] = true
-		statuses = append(statuses, s.statusJSON(c.repo, st))
+		sj := s.statusJSON(c.repo, st)
+		sj.Creator = nil // a simple-commit-status has no creator
+		statuses = append(statuses, sj)
 		switch {
 		case st.state == "error" || st.state == "failure":
 			state = "failure"
@@ -550,12 +561,15 @@ func (s *Server) combinedStatus(c *reqCtx, ref string) *response {
 	if len(statuses) == 0 {
 		state = "pending"
 	}
-	return jsonResp(http.StatusOK, &github.CombinedStatus{
-		State:         ptr(state),
-		SHA:           ptr(cm.sha),
-		TotalCount:    ptr(len(statuses)),
-		Statuses:      statuses,
-		CommitURL:     ptr(s.repoAPI(c.repo) + "/commits/" + cm.sha),
-		RepositoryURL: ptr(s.repoAPI(c.repo)),
-	})
+	// GitHub sends the repository itself, not go-github's repository_url.
+	return jsonResp(http.StatusOK, struct {
+		State      string               `json:"state"`
+		Statuses   []*github.RepoStatus `json:"statuses"`
+		SHA        string               `json:"sha"`
+		TotalCount int                  `json:"total_count"`
+		Repository *github.Repository   `json:"repository"`
+		CommitURL  string               `json:"commit_url"`
+		URL        string               `json:"url"`
+	}{state, statuses, cm.sha, len(statuses), s.repoJSON(c.repo),
+		s.repoAPI(c.repo) + "/commits/" + cm.sha, s.repoAPI(c.repo) + "/commits/" + cm.sha + "/status"})
 }

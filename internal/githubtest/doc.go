@@ -59,5 +59,21 @@
 // # Calls
 //
 // Every request is recorded (Calls, CallCount, ResetCalls) with its method,
-// path, query, status, principal and injected fault, in arrival order.
+// path, query, status, principal and injected fault, in arrival order;
+// Exchanges adds the request and response headers and bodies.
+//
+// # Checked against GitHub's own descriptions
+//
+// testdata/openapi holds GitHub's REST OpenAPI description (from the npm
+// package @octokit/openapi) trimmed to the operations the fake serves, and
+// testdata/webhooks GitHub's example webhook payloads (@octokit/webhooks-
+// examples) for the events the App handles; scripts/update-github-spec
+// regenerates both. ValidateAgainstSpec (or SpecProblems) checks every
+// recorded exchange: the operation exists, the status is documented, the
+// response fits its schema and has no field the description lacks, and a
+// request the fake accepted fits the request schema. TestSpecConformance
+// drives every route through go-github and checks it. WebhookExample returns
+// an example payload and ValidateWebhookPayload checks one against the
+// webhook's schema. go-github's structs omit empty fields; shape.go adds back
+// the ones GitHub always sends (null or []).
 package githubtest

@@ -90,6 +90,21 @@ func (s *Server) teamJSON(orgLogin string, t *team) *github.Team {
 	}
 }
 
+// orgJSON renders an organization as teams embed it.
+func (s *Server) orgJSON(login string) *github.Organization {
+	u := s.userJSON(login)
+	api := s.base + "/orgs/" + login
+	return &github.Organization{
+		Login: u.Login, ID: u.ID, NodeID: u.NodeID, AvatarURL: u.AvatarURL, HTMLURL: u.HTMLURL,
+		URL: ptr(api), ReposURL: ptr(api + "/repos"), EventsURL: ptr(api + "/events"), HooksURL: ptr(api + "/hooks"),
+		IssuesURL: ptr(api + "/issues"), MembersURL: ptr(api + "/members{/member}"),
+		PublicMembersURL: ptr(api + "/public_members{/member}"), Type: ptr("Organization"),
+		HasOrganizationProjects: ptr(true), HasRepositoryProjects: ptr(true),
+		PublicRepos: ptr(0), PublicGists: ptr(0), Followers: ptr(0), Following: ptr(0),
+		CreatedAt: ts(epoch), UpdatedAt: ts(epoch),
+	}
+}
+
 // teamFor resolves {org} and {slug}. Installations only see the
 // organization they are installed on.
 func (s *Server) teamFor(c *reqCtx) (*org, *team) {
@@ -114,7 +129,22 @@ func (s *Server) getTeam(c *reqCtx) *response {
 	if t == nil {
 		return notFound()
 	}
-	return jsonResp(http.StatusOK, s.teamJSON(o.login, t))
+	// The full team: its organization, counts and timestamps.
+	tj := s.teamJSON(o.login, t)
+	tj.MembersCount = ptr(len(t.members))
+	repos := 0
+	for _, r := range s.repoList {
+		if strings.EqualFold(r.Owner, o.login) {
+			repos++
+		}
+	}
+	tj.ReposCount = ptr(repos)
+	tj.Organization = s.orgJSON(o.login)
+	return jsonResp(http.StatusOK, struct {
+		*github.Team
+		CreatedAt *github.Timestamp `json:"created_at"`
+		UpdatedAt *github.Timestamp `json:"updated_at"`
+	}{tj, ts(epoch), ts(epoch)})
 }
 
 // GET /orgs/{org}/teams/{slug}/members

@@ -154,6 +154,7 @@ func (s *Server) pullJSON(r *Repo, p *pull, full bool) *github.PullRequest {
 		IssueURL:          ptr(fmt.Sprintf("%s/issues/%d", s.repoAPI(r), p.number)),
 		CommitsURL:        ptr(api + "/commits"),
 		ReviewCommentsURL: ptr(api + "/comments"),
+		ReviewCommentURL:  ptr(s.repoAPI(r) + "/pulls/comments{/number}"),
 		CommentsURL:       ptr(fmt.Sprintf("%s/issues/%d/comments", s.repoAPI(r), p.number)),
 		StatusesURL:       ptr(s.repoAPI(r) + "/statuses/" + r.branches[p.head]),
 		AuthorAssociation: ptr(s.authorAssociation(r, p.author)),
@@ -306,6 +307,10 @@ func (s *Server) requestReviewers(c *reqCtx) *response {
 	if e := decodeBody(c, &body); e != nil {
 		return e
 	}
+	if raw := rawFields(c); raw["reviewers"] == nil && raw["team_reviewers"] == nil {
+		return errResp(http.StatusUnprocessableEntity,
+			"Invalid request.\n\nNo subschema in \"anyOf\" matched.\n\"reviewers\" wasn't supplied.\n\"team_reviewers\" wasn't supplied.")
+	}
 	notCollab := errResp(http.StatusUnprocessableEntity, fmt.Sprintf(
 		"Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s repository.", r.FullName))
 	for _, u := range body.Reviewers {
@@ -347,6 +352,15 @@ func (s *Server) removeRequestedReviewers(c *reqCtx) *response {
 	var body reviewersBody
 	if e := decodeBody(c, &body); e != nil {
 		return e
+	}
+	// GitHub's description requires "reviewers" here, even when only
+	// teams are removed ("reviewers": []); go-github before v66 omits an
+	// empty list and gets this 422.
+	switch raw := rawFields(c); {
+	case raw["reviewers"] == nil:
+		return errResp(http.StatusUnprocessableEntity, "Invalid request.\n\n\"reviewers\" wasn't supplied.")
+	case string(raw["reviewers"]) == "null":
+		return errResp(http.StatusUnprocessableEntity, "Invalid request.\n\nFor 'properties/reviewers', nil is not an array.")
 	}
 	p.users = removeFold(p.users, body.Reviewers)
 	var slugs []string

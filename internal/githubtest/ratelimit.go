@@ -123,16 +123,17 @@ func secondaryRateLimitResponse(status int, retryAfter int) *response {
 // GET /rate_limit (free: does not count against the limit)
 func (s *Server) getRateLimit(c *reqCtx) *response {
 	b := s.budgetFor(c.p)
+	// The resource's name is the key (and the X-RateLimit-Resource
+	// header); the body has no "resource" field.
 	type rate struct {
-		Limit     int    `json:"limit"`
-		Used      int    `json:"used"`
-		Remaining int    `json:"remaining"`
-		Reset     int64  `json:"reset"`
-		Resource  string `json:"resource"`
+		Limit     int   `json:"limit"`
+		Used      int   `json:"used"`
+		Remaining int   `json:"remaining"`
+		Reset     int64 `json:"reset"`
 	}
-	core := rate{b.limit, min(b.used, b.limit), b.remaining(), b.reset.Unix(), "core"}
-	fresh := func(limit int, name string) rate {
-		return rate{limit, 0, limit, b.reset.Unix(), name}
+	core := rate{b.limit, min(b.used, b.limit), b.remaining(), b.reset.Unix()}
+	fresh := func(limit int, _ string) rate {
+		return rate{limit, 0, limit, b.reset.Unix()}
 	}
 	return jsonResp(http.StatusOK, map[string]any{
 		"resources": map[string]rate{

@@ -68,33 +68,93 @@ func (s *Server) repoJSON(r *Repo) *github.Repository {
 			pushed = w
 		}
 	}
+	html := htmlBase + "/" + r.FullName
+	open := 0
+	for _, p := range r.pulls {
+		if p.state == "open" {
+			open++
+		}
+	}
 	return &github.Repository{
-		ID:            ptr(r.ID),
-		NodeID:        ptr(nodeID("Repository", r.ID)),
-		Name:          ptr(r.Name),
-		FullName:      ptr(r.FullName),
-		Owner:         s.userJSON(r.Owner),
-		Private:       ptr(true),
-		Visibility:    ptr("private"),
-		Fork:          ptr(false),
-		Archived:      ptr(false),
-		Disabled:      ptr(false),
-		DefaultBranch: ptr(r.DefaultBranch),
-		HTMLURL:       ptr(htmlBase + "/" + r.FullName),
-		URL:           ptr(api),
-		PullsURL:      ptr(api + "/pulls{/number}"),
-		IssuesURL:     ptr(api + "/issues{/number}"),
-		ContentsURL:   ptr(api + "/contents/{+path}"),
-		CloneURL:      ptr(htmlBase + "/" + r.FullName + ".git"),
-		CreatedAt:     ts(r.created),
-		UpdatedAt:     ts(pushed),
-		PushedAt:      ts(pushed),
+		ID:               ptr(r.ID),
+		NodeID:           ptr(nodeID("Repository", r.ID)),
+		Name:             ptr(r.Name),
+		FullName:         ptr(r.FullName),
+		Owner:            s.userJSON(r.Owner),
+		Private:          ptr(true),
+		Visibility:       ptr("private"),
+		Fork:             ptr(false),
+		Archived:         ptr(false),
+		Disabled:         ptr(false),
+		IsTemplate:       ptr(false),
+		DefaultBranch:    ptr(r.DefaultBranch),
+		HTMLURL:          ptr(html),
+		URL:              ptr(api),
+		ArchiveURL:       ptr(api + "/{archive_format}{/ref}"),
+		AssigneesURL:     ptr(api + "/assignees{/user}"),
+		BlobsURL:         ptr(api + "/git/blobs{/sha}"),
+		BranchesURL:      ptr(api + "/branches{/branch}"),
+		CollaboratorsURL: ptr(api + "/collaborators{/collaborator}"),
+		CommentsURL:      ptr(api + "/comments{/number}"),
+		CommitsURL:       ptr(api + "/commits{/sha}"),
+		CompareURL:       ptr(api + "/compare/{base}...{head}"),
+		ContentsURL:      ptr(api + "/contents/{+path}"),
+		ContributorsURL:  ptr(api + "/contributors"),
+		DeploymentsURL:   ptr(api + "/deployments"),
+		DownloadsURL:     ptr(api + "/downloads"),
+		EventsURL:        ptr(api + "/events"),
+		ForksURL:         ptr(api + "/forks"),
+		GitCommitsURL:    ptr(api + "/git/commits{/sha}"),
+		GitRefsURL:       ptr(api + "/git/refs{/sha}"),
+		GitTagsURL:       ptr(api + "/git/tags{/sha}"),
+		HooksURL:         ptr(api + "/hooks"),
+		IssueCommentURL:  ptr(api + "/issues/comments{/number}"),
+		IssueEventsURL:   ptr(api + "/issues/events{/number}"),
+		IssuesURL:        ptr(api + "/issues{/number}"),
+		KeysURL:          ptr(api + "/keys{/key_id}"),
+		LabelsURL:        ptr(api + "/labels{/name}"),
+		LanguagesURL:     ptr(api + "/languages"),
+		MergesURL:        ptr(api + "/merges"),
+		MilestonesURL:    ptr(api + "/milestones{/number}"),
+		NotificationsURL: ptr(api + "/notifications{?since,all,participating}"),
+		PullsURL:         ptr(api + "/pulls{/number}"),
+		ReleasesURL:      ptr(api + "/releases{/id}"),
+		StargazersURL:    ptr(api + "/stargazers"),
+		StatusesURL:      ptr(api + "/statuses/{sha}"),
+		SubscribersURL:   ptr(api + "/subscribers"),
+		SubscriptionURL:  ptr(api + "/subscription"),
+		TagsURL:          ptr(api + "/tags"),
+		TeamsURL:         ptr(api + "/teams"),
+		TreesURL:         ptr(api + "/git/trees{/sha}"),
+		CloneURL:         ptr(html + ".git"),
+		GitURL:           ptr("git:" + strings.TrimPrefix(html, "https:") + ".git"),
+		SSHURL:           ptr("git@" + strings.TrimPrefix(htmlBase, "https://") + ":" + r.FullName + ".git"),
+		SVNURL:           ptr(html),
+		Size:             ptr(0),
+		StargazersCount:  ptr(0),
+		WatchersCount:    ptr(0),
+		Watchers:         ptr(0),
+		ForksCount:       ptr(0),
+		OpenIssuesCount:  ptr(open),
+		OpenIssues:       ptr(open),
+		HasIssues:        ptr(true),
+		HasProjects:      ptr(false),
+		HasWiki:          ptr(false),
+		HasPages:         ptr(false),
+		HasDownloads:     ptr(true),
+		HasDiscussions:   ptr(false),
+		CreatedAt:        ts(r.created),
+		UpdatedAt:        ts(pushed),
+		PushedAt:         ts(pushed),
 	}
 }
 
 // GET /repos/{owner}/{repo}
 func (s *Server) getRepo(c *reqCtx) *response {
-	return jsonResp(http.StatusOK, s.repoJSON(c.repo))
+	// The full repository has counts the embedded ones lack.
+	rj := s.repoJSON(c.repo)
+	rj.NetworkCount, rj.SubscribersCount = ptr(0), ptr(0)
+	return jsonResp(http.StatusOK, rj)
 }
 
 // GET /repos/{owner}/{repo}/contents/{path}?ref=
@@ -187,11 +247,21 @@ func (s *Server) checkCollaborator(c *reqCtx) *response {
 // GET /repos/{owner}/{repo}/collaborators/{user}/permission
 func (s *Server) getPermission(c *reqCtx) *response {
 	perm := s.permission(c.repo, c.params["user"])
+	u := s.userJSON(c.params["user"])
+	u.RoleName = ptr(perm)
+	u.Permissions = map[string]bool{}
+	for _, p := range []string{"read", "triage", "write", "maintain", "admin"} {
+		name := map[string]string{"read": "pull", "write": "push"}[p]
+		if name == "" {
+			name = p
+		}
+		u.Permissions[name] = permissionRank[perm] >= permissionRank[p]
+	}
 	return jsonResp(http.StatusOK, struct {
 		Permission string       `json:"permission"`
 		RoleName   string       `json:"role_name"`
 		User       *github.User `json:"user"`
-	}{legacyPermission[perm], perm, s.userJSON(c.params["user"])})
+	}{legacyPermission[perm], perm, u})
 }
 
 // commitFileJSON renders a diff entry as GitHub's file object.

@@ -1,7 +1,6 @@
 package githubtest
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -29,15 +28,14 @@ func (r *response) hdr() http.Header {
 	return r.header
 }
 
-// jsonResp encodes v as GitHub does (no HTML escaping).
+// jsonResp encodes v as GitHub does (no HTML escaping), with the fields
+// GitHub always sends even where go-github's structs omit them (shape.go).
 func jsonResp(status int, v any) *response {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	body, err := encodeShaped(v)
+	if err != nil {
 		panic(fmt.Sprintf("githubtest: encoding response: %v", err))
 	}
-	return &response{status: status, body: bytes.TrimRight(buf.Bytes(), "\n")}
+	return &response{status: status, body: body}
 }
 
 func noContent() *response { return &response{status: http.StatusNoContent} }
@@ -91,6 +89,14 @@ func decodeBody(c *reqCtx, v any) *response {
 		return errResp(http.StatusBadRequest, "Problems parsing JSON")
 	}
 	return nil
+}
+
+// rawFields returns the top-level fields of a JSON object body (nil for
+// anything else), to tell an absent field from an empty or null one.
+func rawFields(c *reqCtx) map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(c.body, &m)
+	return m
 }
 
 // pageParams reads per_page (default 30, at most 100) and page (default 1).

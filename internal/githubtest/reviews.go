@@ -211,10 +211,24 @@ type draftComment struct {
 
 // placeComment resolves a draft comment against the diff at commitSHA and
 // fills in line, side, position and diff_hunk. Lines outside the diff are
-// rejected as GitHub rejects them (422 "Line could not be resolved").
-func (s *Server) placeComment(r *Repo, p *pull, commitSHA string, d draftComment, rc *reviewComment) *response {
+// rejected as GitHub rejects them: within a review (single false) with
+// "Unprocessable Entity" and string errors ("Line could not be resolved"),
+// as a single comment (single true) with "Validation Failed" and an error
+// object on pull_request_review_thread.line, the shapes GitHub's
+// description gives each endpoint's 422.
+func (s *Server) placeComment(r *Repo, p *pull, commitSHA string, d draftComment, rc *reviewComment, single bool) *response {
+	fail := func(field, msg string) *response {
+		if single {
+			return validationFailed(apiError{Resource: "PullRequestReviewComment", Code: "custom",
+				Field: "pull_request_review_thread." + field, Message: msg})
+		}
+		return unprocessable(strings.ToUpper(field[:1]) + strings.ReplaceAll(field[1:], "_", " ") + " " + msg)
+	}
 	if strings.TrimSpace(d.Body) == "" {
-		return validationFailed(apiError{Resource: "PullRequestReviewComment", Field: "body", Code: "missing_field"})
+		if single {
+			return validationFailed(apiError{Resource: "PullRequestReviewComment", Field: "body", Code: "missing_field"})
+		}
+		return unprocessable("Body can't be blank")
 	}
 	_, files := r.pullDiff(p, commitSHA)
 	var fd *fileDiff
@@ -224,7 +238,7 @@ func (s *Server) placeComment(r *Repo, p *pull, commitSHA string, d draftComment
 		}
 	}
 	if fd == nil {
-		return unprocessable("Path could not be resolved")
+		return fail("path", "could not be resolved")
 	}
 	rc.path, rc.body, rc.commitID = d.Path, d.Body, commitSHA
 	if d.SubjectType == "file" {
@@ -235,7 +249,7 @@ func (s *Server) placeComment(r *Repo, p *pull, commitSHA string, d draftComment
 	case d.Position != nil:
 		var ok bool
 		if line, side, ok = fd.atPosition(*d.Position); !ok {
-			return unprocessable("Position could not be resolved")
+			return fail("position", "could not be resolved")
 		}
 	case d.Line != nil:
 		line = *d.Line
@@ -243,28 +257,28 @@ func (s *Server) placeComment(r *Repo, p *pull, commitSHA string, d draftComment
 			side = "RIGHT"
 		}
 		if side != "RIGHT" && side != "LEFT" {
-			return validationFailed(apiError{Resource: "PullRequestReviewComment", Field: "side", Code: "invalid"})
+			return fail("side", "is not included in the list")
 		}
 	default:
-		return unprocessable("Line could not be resolved")
+		return fail("line", "could not be resolved")
 	}
 	pos, hi, li, ok := fd.position(line, side)
 	if !ok {
-		return unprocessable("Line could not be resolved")
+		return fail("line", "could not be resolved")
 	}
 	rc.line, rc.side, rc.position, rc.diffHunk = line, side, pos, fd.diffHunk(hi, li)
 	if d.StartLine != nil {
-		ss := d.StartSide
-		if ss == "" {
-			ss = side
+		startSide := d.StartSide
+		if startSide == "" {
+			startSide = side
 		}
 		if *d.StartLine >= line {
-			return unprocessable("start_line must precede the end line.")
+			return fail("start_line", "must precede the end line.")
 		}
-		if _, _, _, ok := fd.position(*d.StartLine, ss); !ok {
-			return unprocessable("Start line could not be resolved")
+		if _, _, _, ok := fd.position(*d.StartLine, startSide); !ok {
+			return fail("start_line", "could not be resolved")
 		}
-		rc.startLine, rc.startSide = *d.StartLine, ss
+		rc.startLine, rc.startSide = *d.StartLine, startSide
 	}
 	return nil
 }
@@ -287,7 +301,9 @@ func (s *Server) createReview(c *reqCtx) *response {
 	}
 	state, ok := reviewStates[body.Event]
 	if !ok {
-		return validationFailed(apiError{Resource: "PullRequestReview", Field: "event", Code: "invalid"})
+		// GitHub checks the body against its schema first.
+		return errResp(http.StatusUnprocessableEntity, fmt.Sprintf(
+			"Invalid request.\n\nFor 'properties/event', %q is not one of [\"APPROVE\", \"REQUEST_CHANGES\", \"COMMENT\"].", body.Event))
 	}
 	actor := c.p.actor()
 	if strings.EqualFold(actor, p.author) {
@@ -304,14 +320,14 @@ func (s *Server) createReview(c *reqCtx) *response {
 	commitSHA := r.branches[p.head]
 	if body.CommitID != nil {
 		if r.commit(*body.CommitID) == nil {
-			return validationFailed(apiError{Resource: "PullRequestReview", Field: "commit_id", Code: "invalid"})
+			return unprocessable("Commit id is not part of the pull request")
 		}
 		commitSHA = *body.CommitID
 	}
 	var comments []*reviewComment
 	for _, d := range body.Comments {
 		rc := &reviewComment{user: actor}
-		if e := s.placeComment(r, p, commitSHA, d, rc); e != nil {
+		if e := s.placeComment(r, p, commitSHA, d, rc, false); e != nil {
 			return e
 		}
 		comments = append(comments, rc)
@@ -382,7 +398,7 @@ func (s *Server) createReviewComment(c *reqCtx) *response {
 		if r.commit(body.CommitID) == nil {
 			return validationFailed(apiError{Resource: "PullRequestReviewComment", Field: "commit_id", Code: "invalid"})
 		}
-		if e := s.placeComment(r, p, body.CommitID, body.draftComment, rc); e != nil {
+		if e := s.placeComment(r, p, body.CommitID, body.draftComment, rc, true); e != nil {
 			return e
 		}
 	}

@@ -54,9 +54,11 @@ type Server struct {
 	budgets   map[string]*budget
 	rateLimit int
 
-	faults *faultState
-	calls  []Call
-	seq    int
+	faults    *faultState
+	calls     []Call
+	exchanges []Exchange // parallel to calls
+	offSpec   []offSpecRule
+	seq       int
 }
 
 // Call is one recorded HTTP request.
@@ -164,11 +166,47 @@ func (s *Server) Calls() []Call {
 	return append([]Call(nil), s.calls...)
 }
 
-// ResetCalls forgets the recorded calls.
+// ResetCalls forgets the recorded calls (and their exchanges).
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = nil
+	s.exchanges = nil
+}
+
+// Exchange is a recorded call with what was sent and answered: the request
+// headers and body as received, and the response headers and body as
+// written (after the pipeline added ETags and the common headers; a HEAD
+// request records the body a GET would have had). Response fields are empty
+// for an injected connection reset.
+type Exchange struct {
+	Call
+	EscapedPath    string // the path as sent, e.g. "/repos/o/r/labels/a%2Fb"
+	RequestHeader  http.Header
+	RequestBody    []byte
+	ResponseHeader http.Header
+	ResponseBody   []byte
+}
+
+// Exchanges returns a copy of every recorded exchange since the start or
+// the last ResetCalls, in arrival order (the same calls as Calls).
+// ValidateAgainstSpec checks them against GitHub's REST description.
+func (s *Server) Exchanges() []Exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Exchange(nil), s.exchanges...)
+}
+
+// record appends a call and its exchange; resp is nil for a reset. It runs
+// under s.mu.
+func (s *Server) record(call Call, r *http.Request, body []byte, resp *response) {
+	s.calls = append(s.calls, call)
+	x := Exchange{Call: call, EscapedPath: r.URL.EscapedPath(), RequestHeader: r.Header.Clone(), RequestBody: body}
+	if resp != nil {
+		x.ResponseHeader = resp.hdr().Clone()
+		x.ResponseBody = resp.body
+	}
+	s.exchanges = append(s.exchanges, x)
 }
 
 // CallCount counts recorded calls with the given method ("" for any) and
@@ -232,15 +270,26 @@ func (s *Server) userJSON(login string) *github.User {
 	case s.orgs[key] != nil:
 		typ = "Organization"
 	}
+	api := s.base + "/users/" + url.PathEscape(login)
 	return &github.User{
-		Login:     ptr(login),
-		ID:        ptr(id),
-		NodeID:    ptr(nodeID(typ, id)),
-		Type:      ptr(typ),
-		SiteAdmin: ptr(false),
-		URL:       ptr(s.base + "/users/" + url.PathEscape(login)),
-		HTMLURL:   ptr(htmlBase + "/" + login),
-		AvatarURL: ptr(fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", id)),
+		Login:             ptr(login),
+		ID:                ptr(id),
+		NodeID:            ptr(nodeID(typ, id)),
+		Type:              ptr(typ),
+		SiteAdmin:         ptr(false),
+		URL:               ptr(api),
+		HTMLURL:           ptr(htmlBase + "/" + login),
+		AvatarURL:         ptr(fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", id)),
+		GravatarID:        ptr(""),
+		FollowersURL:      ptr(api + "/followers"),
+		FollowingURL:      ptr(api + "/following{/other_user}"),
+		GistsURL:          ptr(api + "/gists{/gist_id}"),
+		StarredURL:        ptr(api + "/starred{/owner}{/repo}"),
+		SubscriptionsURL:  ptr(api + "/subscriptions"),
+		OrganizationsURL:  ptr(api + "/orgs"),
+		ReposURL:          ptr(api + "/repos"),
+		EventsURL:         ptr(api + "/events{/privacy}"),
+		ReceivedEventsURL: ptr(api + "/received_events"),
 	}
 }
 
@@ -273,21 +322,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	call.Fault = f.kind
 	if f.kind == faultReset {
-		s.calls = append(s.calls, call)
+		s.record(call, r, body, nil)
 		s.mu.Unlock()
 		resetConn(w)
 		return
 	}
 	call.Status = resp.status
-	s.calls = append(s.calls, call)
+	s.record(call, r, body, resp)
 	s.mu.Unlock()
 
 	h := w.Header()
 	for k, v := range resp.header {
 		h[k] = v
-	}
-	if len(resp.body) > 0 && h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	if resp.body != nil {
 		h.Set("Content-Length", strconv.Itoa(len(resp.body)))
@@ -342,6 +388,9 @@ func (s *Server) serve(c *reqCtx, rt *route, f fault) *response {
 	}
 	for k, v := range c.header {
 		resp.hdr()[k] = v
+	}
+	if len(resp.body) > 0 && resp.hdr().Get("Content-Type") == "" {
+		resp.hdr().Set("Content-Type", "application/json; charset=utf-8")
 	}
 	s.commonHeaders(resp, b)
 	return resp

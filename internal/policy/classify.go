@@ -243,6 +243,9 @@ var internalSuffixes = []string{".local", ".internal", ".intranet", ".corp", ".l
 func (ev *evaluation) checkLinks() {
 	for _, l := range ev.d.Links {
 		u, err := url.Parse(strings.TrimSpace(l.URL))
+		if l.Image && err == nil && u.Scheme == "" && u.Host == "" {
+			continue // an image file in the repo, attached to the post
+		}
 		if err != nil || u.Scheme == "" {
 			if strings.HasPrefix(l.URL, "#") {
 				continue
@@ -435,6 +438,9 @@ func (ev *evaluation) classify() Scenario {
 	}
 	var webLinks []string
 	for _, l := range d.Links {
+		if l.Image {
+			continue
+		}
 		if u, err := url.Parse(l.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 			webLinks = append(webLinks, l.URL)
 		}

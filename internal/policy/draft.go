@@ -85,6 +85,9 @@ type Part struct {
 type Link struct {
 	URL  string
 	Line int
+	// Image is set for an image (![alt](src)): an attachment, not a link
+	// readers follow; a relative src is a file in the repo.
+	Image bool
 }
 
 // Sentence is one sentence of a draft, for reasons.
@@ -429,7 +432,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 				if pos < 0 {
 					pos = pb.last
 				}
-				d.Links = append(d.Links, Link{URL: string(node.Destination), Line: bodyLine - 1 + lineAt(starts, pos)})
+				d.Links = append(d.Links, Link{URL: string(node.Destination), Line: bodyLine - 1 + lineAt(starts, pos), Image: true})
 			case *ast.ThematicBreak:
 				pb.sep("\n\n")
 				pb.breaks = append(pb.breaks, pb.b.Len())

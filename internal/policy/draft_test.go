@@ -147,7 +147,7 @@ release](https://www.example.gov.uk/flood) or see https://www.example.gov.uk/map
 	wantLinks := []policy.Link{
 		{URL: "https://www.example.gov.uk/flood", Line: 6},
 		{URL: "https://www.example.gov.uk/map", Line: 7},
-		{URL: "https://www.example.gov.uk/wall.jpg", Line: 10},
+		{URL: "https://www.example.gov.uk/wall.jpg", Line: 10, Image: true},
 	}
 	if !slices.Equal(links, wantLinks) {
 		t.Errorf("links = %v, want %v", links, wantLinks)

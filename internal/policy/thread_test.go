@@ -46,3 +46,19 @@ func hasRule(r *policy.Result, rule string) bool {
 	}
 	return false
 }
+
+func TestImagesAreAttachmentsNotLinks(t *testing.T) {
+	e := policy.NewEngine(nil, nil, nil, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+	src := "---\nchannel: x\nauthor: A\n---\n![The new embankment](images/embankment.jpg)\n"
+	r := e.Evaluate("posts/i.md", []byte(src))
+	if hasRule(r, policy.RuleInsecureLink) {
+		t.Errorf("an image in the repo was taken for a bad link: %v", r.Findings)
+	}
+	if r.Scenario == policy.Pointer {
+		t.Errorf("an image alone is not a pointer")
+	}
+	src = "---\nchannel: x\nauthor: A\n---\n![x](http://cdn.example.org/a.jpg)\n"
+	if r := e.Evaluate("posts/i.md", []byte(src)); !hasRule(r, policy.RuleInsecureLink) {
+		t.Errorf("an http image was not flagged: %v", r.Findings)
+	}
+}

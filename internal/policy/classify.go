@@ -50,10 +50,15 @@ func NewEngine(cfg *Config, owners *Owners, reg *Register, now time.Time) *Engin
 	return e
 }
 
-// IsDraft reports whether a repo path is a draft under the config.
+// IsDraft reports whether a repo path is a draft under the config: it
+// matches drafts, or it is a Markdown file that matches always_review (a
+// statement kept outside the draft folders is still reviewed).
 func (e *Engine) IsDraft(path string) bool {
-	_, ok := e.drafts.Match(path)
-	return ok
+	if _, ok := e.drafts.Match(path); ok {
+		return true
+	}
+	_, ok := e.alwaysReview.Match(path)
+	return ok && strings.HasSuffix(strings.ToLower(path), ".md")
 }
 
 // IsRegister reports whether a repo path is a register document.

@@ -62,3 +62,18 @@ func TestImagesAreAttachmentsNotLinks(t *testing.T) {
 		t.Errorf("an http image was not flagged: %v", r.Findings)
 	}
 }
+
+func TestAlwaysReviewPathsAreDraftsToo(t *testing.T) {
+	cfg, errs := policy.ParseConfig(policy.ConfigPath, []byte("always_review: [statements/**]\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	e := policy.NewEngine(cfg, nil, nil, time.Now())
+	for path, want := range map[string]bool{
+		"statements/2026/leader.md": true, "statements/photo.jpg": false, "posts/a.md": true, "notes/a.md": false,
+	} {
+		if got := e.IsDraft(path); got != want {
+			t.Errorf("IsDraft(%s) = %v, want %v", path, got, want)
+		}
+	}
+}

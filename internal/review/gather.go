@@ -166,14 +166,13 @@ func (rv *Reviewer) Gather(ctx context.Context, gh GitHub, repo Repo, number int
 
 // readDrafts reads the head content of the changed drafts, by blob SHA.
 func (rv *Reviewer) readDrafts(ctx context.Context, gh GitHub, s *Snapshot) error {
-	cfg := s.Base.Config
-	drafts := policy.CompileGlobs(cfg.Drafts)
+	engine := s.Base.Engine(s.Now)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
 	for i := range s.Files {
 		f := &s.Files[i]
-		if _, ok := drafts.Match(f.Path); !ok || f.Status == "removed" {
+		if !engine.IsDraft(f.Path) || f.Status == "removed" {
 			continue
 		}
 		if f.SHA == "" {
@@ -263,11 +262,11 @@ func (rv *Reviewer) blob(ctx context.Context, gh GitHub, repo Repo, sha string) 
 // reviewFileSHAs records, for reviews given on an older commit, the blob
 // SHA each changed draft and governed file had then.
 func (rv *Reviewer) reviewFileSHAs(ctx context.Context, gh GitHub, s *Snapshot) error {
-	drafts := policy.CompileGlobs(s.Base.Config.Drafts)
+	engine := s.Base.Engine(s.Now)
 	governed := governedPaths()
 	var paths []string
 	for _, f := range s.Files {
-		if _, ok := drafts.Match(f.Path); ok || governed[f.Path] {
+		if engine.IsDraft(f.Path) || governed[f.Path] {
 			paths = append(paths, f.Path)
 		}
 	}

@@ -14,6 +14,8 @@ Usage:
   app check [--repo DIR] [--format text|json] [PATH...]   check drafts in a content repo on disk
   app serve                                               run the GitHub App (settings from CLEARANCE_* variables)
   app demo [--repo DIR]                                   watch the App review pull requests on a fake GitHub
+  app validate [--repo DIR] [--strict]                    check .github/clearance.yml and CODEOWNERS
+  app action                                              review a workflow's pull request (GitHub Actions)
   app version                                             print the version
 
 Run "app <command> --help" for a command's options.
@@ -39,6 +41,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runServe(args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "validate":
+		return runValidate(args[1:], os.Getenv, stdout, stderr)
+	case "action":
+		return runAction(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "clearance", version)
 		return 0

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -44,6 +45,7 @@ type Transport struct {
 	remaining int
 	limit     int
 	reset     time.Time
+	budgets   map[string]RateLimit // by WithBudget key
 }
 
 // RateLimit is the last primary rate-limit state seen.
@@ -52,11 +54,36 @@ type RateLimit struct {
 	Reset            time.Time
 }
 
-// RateLimit returns the last rate-limit headers seen (zero before any).
+// Low reports whether less than frac of the limit remains (Remaining <
+// frac × Limit) in a window that has not yet reset at now: work that can
+// wait (sweeps) should wait until Reset, keeping the rest for evaluations.
+func (rl RateLimit) Low(frac float64, now time.Time) bool {
+	return rl.Limit > 0 && float64(rl.Remaining) < frac*float64(rl.Limit) && now.Before(rl.Reset)
+}
+
+// RateLimit returns the last rate-limit headers seen (zero before any), of
+// whichever budget answered last.
 func (t *Transport) RateLimit() RateLimit {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return RateLimit{Limit: t.limit, Remaining: t.remaining, Reset: t.reset}
+}
+
+// RateLimitOf returns the last rate-limit headers seen on requests whose
+// context carried WithBudget(key): one budget of GitHub's (an
+// installation's, the App's), as one Transport serves them all.
+func (t *Transport) RateLimitOf(key string) RateLimit {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.budgets[key]
+}
+
+type budgetKey struct{}
+
+// WithBudget names the rate-limit budget the requests made with ctx draw
+// on (e.g. "installation:42"), for RateLimitOf.
+func WithBudget(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, budgetKey{}, key)
 }
 
 func (t *Transport) base() http.RoundTripper {
@@ -123,7 +150,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		}
 		resp, err := t.base().RoundTrip(r)
-		t.observe(resp)
+		t.observe(ctx, resp)
 		if t.OnResponse != nil {
 			t.OnResponse(r, resp, err, attempt)
 		}
@@ -147,7 +174,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-func (t *Transport) observe(resp *http.Response) {
+func (t *Transport) observe(ctx context.Context, resp *http.Response) {
 	if resp == nil {
 		return
 	}
@@ -157,11 +184,19 @@ func (t *Transport) observe(resp *http.Response) {
 		return
 	}
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.remaining, t.limit = rem, lim
 	if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
 		t.reset = time.Unix(reset, 0)
 	}
-	t.mu.Unlock()
+	// A token request draws on the App's budget, not the one named.
+	token := resp.Request != nil && strings.HasSuffix(resp.Request.URL.Path, "/access_tokens")
+	if key, ok := ctx.Value(budgetKey{}).(string); ok && !token {
+		if t.budgets == nil {
+			t.budgets = map[string]RateLimit{}
+		}
+		t.budgets[key] = RateLimit{Limit: lim, Remaining: rem, Reset: t.reset}
+	}
 }
 
 // classify says whether to retry and how long to wait first.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 )
@@ -80,6 +82,95 @@ func LoadBase(t Tree) *Base {
 	b.Findings = append(b.Findings, rf...)
 	sort.SliceStable(b.Findings, func(i, j int) bool { return b.Findings[i].Path < b.Findings[j].Path })
 	return b
+}
+
+// UpdateBase derives the base of a later commit of the same repo from prev,
+// the base of an earlier one, reading only what changed: t is the later
+// commit's tree, and changed lists the paths whose content differs between
+// the two commits (added, modified or removed; both paths of a rename).
+// The register is a Clone of prev's with the changed documents added again
+// or removed, so it costs time in proportion to the change, and prev (and
+// any evaluation still reading it) is not disturbed.
+//
+// ok is false when the change cannot be applied this way: prev has no valid
+// config, the new config is invalid or unreadable, or it changes which
+// files are the register. Call LoadBase(t) then.
+func UpdateBase(prev *Base, t Tree, changed []string) (b *Base, ok bool) {
+	if prev == nil || prev.Config == nil || prev.Register == nil {
+		return nil, false
+	}
+	is := map[string]bool{}
+	for _, p := range changed {
+		is[p] = true
+	}
+	b = &Base{Config: prev.Config, Owners: prev.Owners, CodeownersPath: prev.CodeownersPath}
+	if is[ConfigPath] {
+		data, err := t.ReadFile(ConfigPath)
+		cfg := DefaultConfig()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, false
+		default:
+			var errs []*ConfigError
+			if cfg, errs = ParseConfig(ConfigPath, data); len(errs) > 0 {
+				return nil, false
+			}
+		}
+		if !slices.Equal(cfg.Register, prev.Config.Register) {
+			return nil, false
+		}
+		b.Config = cfg
+	}
+	owners := false
+	for _, p := range CodeownersPaths {
+		owners = owners || is[p]
+	}
+	// Findings of what did not change carry over.
+	for _, f := range prev.Findings {
+		if is[f.Path] || (owners && f.Rule == RuleCodeowners) {
+			continue
+		}
+		b.Findings = append(b.Findings, f)
+	}
+	if owners {
+		b.Owners, b.CodeownersPath = nil, ""
+		exists := func(p string) bool {
+			_, err := t.ReadFile(p)
+			return !errors.Is(err, fs.ErrNotExist)
+		}
+		if p := FindCodeowners(exists); p != "" {
+			data, err := t.ReadFile(p)
+			if err != nil {
+				b.Findings = append(b.Findings, Finding{Rule: RuleCodeowners, Severity: Error, Path: p, Message: fmt.Sprintf("cannot be read: %v", err)})
+			} else {
+				var fs []Finding
+				b.Owners, fs = ParseCodeowners(p, data)
+				b.Findings = append(b.Findings, fs...)
+				b.CodeownersPath = p
+			}
+		}
+	}
+	reg := CompileGlobs(b.Config.Register)
+	b.Register = prev.Register.Clone()
+	paths := slices.Sorted(maps.Keys(is))
+	for _, p := range paths {
+		if _, ok := reg.Match(p); !ok {
+			continue
+		}
+		data, err := t.ReadFile(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			b.Register.Remove(p)
+		case err != nil:
+			b.Register.Remove(p)
+			b.Findings = append(b.Findings, Finding{Rule: RuleRegister, Severity: Error, Path: p, Message: fmt.Sprintf("cannot be read (%v); it does not count as published", err)})
+		default:
+			b.Findings = append(b.Findings, b.Register.Add(p, data)...)
+		}
+	}
+	sort.SliceStable(b.Findings, func(i, j int) bool { return b.Findings[i].Path < b.Findings[j].Path })
+	return b, true
 }
 
 // Engine returns an engine over this base, or nil when the config is bad.

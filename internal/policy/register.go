@@ -3,12 +3,15 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -45,8 +48,7 @@ type Document struct {
 	PublishedAt  time.Time
 	EmbargoUntil time.Time
 
-	words   []uint32
-	removed bool
+	words []uint32 // never changed once indexed: clones share documents
 }
 
 // PublicAt reports whether the document is public at t: published (or no
@@ -76,21 +78,58 @@ type posting struct {
 
 // Register is an index of the published material. It is safe for
 // concurrent use: many readers, one writer at a time.
+//
+// The index is held in layers. Add writes to the register's own top layer;
+// Clone freezes a large top layer and shares every frozen layer with the
+// copy, so a copy costs time in proportion to the documents added since
+// the last freeze, not to the register's size, and changes to either do not
+// disturb the other (a base branch's next commit is derived from the index
+// of the previous one while evaluations still read the old). Frozen layers
+// of similar size are merged as they accumulate, so there are few of them.
 type Register struct {
-	mu       sync.RWMutex
-	vocab    map[string]uint32
-	docs     []*Document
-	byPath   map[string]uint32
-	byURL    map[string]uint32
-	heads    map[uint64]uint32 // hash -> index+1 into postings
+	mu     sync.RWMutex
+	*layer // the top layer, which Add writes to
+	// lower are frozen layers, oldest first, shared with clones.
+	lower []*layer
+	// hidden are the documents replaced or removed, in any layer.
+	hidden map[*Document]struct{}
+	// nwords is how many words all layers have numbered.
+	nwords uint32
+	live   int
+}
+
+// layer is one part of the index: documents, the numbers of the words they
+// brought, and the hash index of their grams. Document numbers (posting.doc,
+// byPath, byURL) are the layer's own.
+type layer struct {
+	vocab  map[string]uint32 // the words first numbered in this layer
+	docs   []*Document
+	byPath map[string]uint32
+	byURL  map[string]uint32
+	// heads maps a gram's hash to the index+1 of its last posting in
+	// postings. It is split by the hash's top bits so that BuildRegister
+	// can fill the parts in parallel.
+	heads    [headShards]map[uint64]uint32
 	postings []posting
-	live     int
+}
+
+func newLayer() *layer {
+	l := &layer{vocab: map[string]uint32{}, byPath: map[string]uint32{}, byURL: map[string]uint32{}}
+	for i := range l.heads {
+		l.heads[i] = map[uint64]uint32{}
+	}
+	return l
 }
 
 // NewRegister returns an empty register.
 func NewRegister() *Register {
-	return &Register{vocab: map[string]uint32{}, byPath: map[string]uint32{}, byURL: map[string]uint32{}, heads: map[uint64]uint32{}}
+	return &Register{layer: newLayer(), hidden: map[*Document]struct{}{}}
 }
+
+const headShardBits = 6
+const headShards = 1 << headShardBits
+
+func headShard(h uint64) int { return int(h >> (64 - headShardBits)) }
 
 // RegisterFile is one file to index.
 type RegisterFile struct {
@@ -174,6 +213,7 @@ func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 			remap[w][j] = v
 		}
 	}
+	r.nwords = uint32(len(r.vocab))
 	next.Store(0)
 	grams := make([]int, workers)
 	parallel(func(w int) {
@@ -201,17 +241,50 @@ func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 	var findings []Finding
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.heads = make(map[uint64]uint32, total)
-	r.postings = make([]posting, 0, total)
+	// Number the documents and lay out their postings, in file order.
 	r.docs = make([]*Document, 0, len(files))
+	r.postings = make([]posting, total)
+	base := make([]int, len(out))
+	off := 0
 	for i := range out {
 		p := &out[i]
 		findings = append(findings, p.findings...)
-		if p.doc != nil {
-			r.indexLocked(p.doc, p.hashes)
+		if p.doc == nil {
+			continue
 		}
-		p.hashes = nil
+		id := uint32(len(r.docs))
+		r.docs = append(r.docs, p.doc)
+		r.byPath[p.doc.Path] = id
+		if u := normURL(p.doc.URL); u != "" {
+			r.byURL[u] = id
+		}
+		r.live++
+		base[i] = off
+		for k := range p.hashes {
+			r.postings[off+k] = posting{doc: id, pos: uint32(k * stride)}
+		}
+		off += len(p.hashes)
 	}
+	// Chain the postings, each worker its own shards of heads, in file
+	// order: the same chains as indexLocked makes one by one.
+	for s := range r.heads {
+		// Sized for the average shard: a Go map rounds its size up to a
+		// power of two, so more than that would double the memory.
+		r.heads[s] = make(map[uint64]uint32, total/headShards)
+	}
+	parallel(func(w int) {
+		for i := range out {
+			for k, h := range out[i].hashes {
+				s := headShard(h)
+				if s%workers != w {
+					continue
+				}
+				idx := base[i] + k
+				r.postings[idx].next = r.heads[s][h]
+				r.heads[s][h] = uint32(idx + 1)
+			}
+		}
+	})
 	return r, findings
 }
 
@@ -235,16 +308,149 @@ func (r *Register) Remove(path string) {
 	r.removeLocked(path)
 }
 
+// removeLocked hides the document at path. Documents are never changed,
+// since clones share them: the register's hidden set says which are gone.
 func (r *Register) removeLocked(path string) {
-	if i, ok := r.byPath[path]; ok {
-		if u := normURL(r.docs[i].URL); u != "" && r.byURL[u] == i {
+	doc := r.docLocked(path)
+	if doc == nil {
+		return
+	}
+	r.hidden[doc] = struct{}{}
+	r.live--
+	// The top layer is this register's own: drop its entries.
+	if i, ok := r.byPath[path]; ok && r.docs[i] == doc {
+		delete(r.byPath, path)
+	}
+	if u := normURL(doc.URL); u != "" {
+		if i, ok := r.byURL[u]; ok && r.docs[i] == doc {
 			delete(r.byURL, u)
 		}
-		r.docs[i].removed = true
-		r.docs[i].words = nil
-		delete(r.byPath, path)
-		r.live--
 	}
+}
+
+// isHidden reports whether doc was replaced or removed.
+func (r *Register) isHidden(doc *Document) bool {
+	if len(r.hidden) == 0 {
+		return false
+	}
+	_, ok := r.hidden[doc]
+	return ok
+}
+
+// layers calls f with each layer, newest first, until f returns false.
+func (r *Register) layers(f func(l *layer) bool) {
+	if !f(r.layer) {
+		return
+	}
+	for i := len(r.lower) - 1; i >= 0; i-- {
+		if !f(r.lower[i]) {
+			return
+		}
+	}
+}
+
+// docLocked is the live document at path, or nil.
+func (r *Register) docLocked(path string) *Document {
+	var found *Document
+	r.layers(func(l *layer) bool {
+		if i, ok := l.byPath[path]; ok && !r.isHidden(l.docs[i]) {
+			found = l.docs[i]
+		}
+		return found == nil
+	})
+	return found
+}
+
+// docByURLLocked is the live document with this normalised URL, or nil.
+func (r *Register) docByURLLocked(u string) *Document {
+	if u == "" {
+		return nil
+	}
+	var found *Document
+	r.layers(func(l *layer) bool {
+		if i, ok := l.byURL[u]; ok && !r.isHidden(l.docs[i]) {
+			found = l.docs[i]
+		}
+		return found == nil
+	})
+	return found
+}
+
+// wordLocked is the number of a word, or noWord when no document has it.
+func (r *Register) wordLocked(w string) uint32 {
+	v := noWord
+	r.layers(func(l *layer) bool {
+		if id, ok := l.vocab[w]; ok {
+			v = id
+			return false
+		}
+		return true
+	})
+	return v
+}
+
+// cloneTop is the most documents a register's top layer holds when it is
+// cloned; a larger top layer is frozen first, so a clone copies little.
+const cloneTop = 128
+
+// Clone returns a copy of the register: documents added to or removed from
+// either later are not seen by the other. Frozen layers are shared, so it
+// costs time in proportion to at most cloneTop documents, and a merge of
+// frozen layers now and then (amortised: a few times each document's size
+// over the register's life).
+func (r *Register) Clone() *Register {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.docs) > cloneTop {
+		r.freezeLocked()
+	}
+	top := &layer{
+		vocab: maps.Clone(r.vocab), docs: slices.Clone(r.docs), byPath: maps.Clone(r.byPath),
+		byURL: maps.Clone(r.byURL), postings: slices.Clone(r.postings),
+	}
+	for i := range top.heads {
+		top.heads[i] = maps.Clone(r.heads[i])
+	}
+	return &Register{layer: top, lower: slices.Clone(r.lower), hidden: maps.Clone(r.hidden), nwords: r.nwords, live: r.live}
+}
+
+// freezeLocked moves the top layer below, under a new empty one, then
+// merges the newest frozen layers while the older of two is not at least
+// twice the newer's size (as a binary counter carries), dropping the
+// hidden documents of the merged layers.
+func (r *Register) freezeLocked() {
+	r.lower = append(slices.Clone(r.lower), r.layer)
+	r.layer = newLayer()
+	for n := len(r.lower); n >= 2 && r.lower[n-2].size() < 2*r.lower[n-1].size(); n = len(r.lower) {
+		merged := r.mergeLocked(r.lower[n-2], r.lower[n-1])
+		r.lower = append(r.lower[:n-2:n-2], merged)
+	}
+}
+
+// size is the layer's share of the work of a merge.
+func (l *layer) size() int { return len(l.postings) + len(l.docs) }
+
+// mergeLocked makes one layer of the live documents of a and b (a older).
+// Their words keep their numbers; only the grams are hashed again.
+func (r *Register) mergeLocked(a, b *layer) *layer {
+	m := &layer{vocab: make(map[string]uint32, len(a.vocab)+len(b.vocab)), byPath: map[string]uint32{}, byURL: map[string]uint32{}}
+	for i := range m.heads {
+		m.heads[i] = map[uint64]uint32{}
+	}
+	for _, l := range []*layer{a, b} {
+		for w, v := range l.vocab {
+			m.vocab[w] = v
+		}
+		for _, doc := range l.docs {
+			if r.isHidden(doc) {
+				delete(r.hidden, doc) // gone from this register's layers
+				continue
+			}
+			m.add(doc, gramHashes(doc.words))
+		}
+	}
+	m.postings = slices.Clip(m.postings)
+	return m
 }
 
 // Len is the number of documents.
@@ -258,10 +464,7 @@ func (r *Register) Len() int {
 func (r *Register) Doc(path string) *Document {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if i, ok := r.byPath[path]; ok {
-		return r.docs[i]
-	}
-	return nil
+	return r.docLocked(path)
 }
 
 // Resolve finds the document a draft's source names: a register path
@@ -271,13 +474,10 @@ func (r *Register) Resolve(source string) *Document {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	p := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(source), "./"), "/")
-	if i, ok := r.byPath[p]; ok {
-		return r.docs[i]
+	if doc := r.docLocked(p); doc != nil {
+		return doc
 	}
-	if i, ok := r.byURL[normURL(source)]; ok {
-		return r.docs[i]
-	}
-	return nil
+	return r.docByURLLocked(normURL(source))
 }
 
 // normURL makes URLs comparable: no scheme, no "www.", no trailing slash,
@@ -305,10 +505,15 @@ func normURL(u string) string {
 func (r *Register) Paths() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	out := make([]string, 0, len(r.byPath))
-	for p := range r.byPath {
-		out = append(out, p)
-	}
+	out := make([]string, 0, r.live)
+	r.layers(func(l *layer) bool {
+		for p, i := range l.byPath {
+			if !r.isHidden(l.docs[i]) {
+				out = append(out, p)
+			}
+		}
+		return true
+	})
 	sort.Strings(out)
 	return out
 }
@@ -316,9 +521,10 @@ func (r *Register) Paths() []string {
 func (r *Register) addLocked(doc *Document, words []string) {
 	doc.words = make([]uint32, len(words))
 	for i, w := range words {
-		v, ok := r.vocab[w]
-		if !ok {
-			v = uint32(len(r.vocab))
+		v := r.wordLocked(w)
+		if v == noWord {
+			v = r.nwords
+			r.nwords++
 			r.vocab[w] = v
 		}
 		doc.words[i] = v
@@ -342,16 +548,22 @@ func gramHashes(ids []uint32) []uint64 {
 // indexLocked adds a document whose words are numbered; hashes are its
 // gramHashes.
 func (r *Register) indexLocked(doc *Document, hashes []uint64) {
-	id := uint32(len(r.docs))
-	r.docs = append(r.docs, doc)
-	r.byPath[doc.Path] = id
-	if u := normURL(doc.URL); u != "" {
-		r.byURL[u] = id
-	}
+	r.add(doc, hashes)
 	r.live++
+}
+
+// add appends a document to the layer.
+func (l *layer) add(doc *Document, hashes []uint64) {
+	id := uint32(len(l.docs))
+	l.docs = append(l.docs, doc)
+	l.byPath[doc.Path] = id
+	if u := normURL(doc.URL); u != "" {
+		l.byURL[u] = id
+	}
 	for k, h := range hashes {
-		r.postings = append(r.postings, posting{doc: id, pos: uint32(k * stride), next: r.heads[h]})
-		r.heads[h] = uint32(len(r.postings))
+		heads := l.heads[headShard(h)]
+		l.postings = append(l.postings, posting{doc: id, pos: uint32(k * stride), next: heads[h]})
+		heads[h] = uint32(len(l.postings))
 	}
 }
 
@@ -394,26 +606,23 @@ func parseDocument(path string, data []byte) (*Document, []byte, []Finding) {
 	var findings []Finding
 	fm, body, _, ok := splitFrontMatter(data)
 	if ok && len(fm) > 0 {
-		var meta struct {
-			Title        string    `yaml:"title"`
-			URL          string    `yaml:"url"`
-			PublishedAt  yaml.Node `yaml:"published_at"`
-			EmbargoUntil yaml.Node `yaml:"embargo_until"`
-		}
-		var root yaml.Node
-		err := yaml.Unmarshal(fm, &root)
-		if err == nil {
-			if ce := checkYAMLShape(path, &root); ce != nil {
-				return nil, nil, bad(ce.Line+1, "the front matter cannot be read: %s", ce.Msg)
+		meta, quick := quickMeta(fm)
+		if !quick {
+			var root yaml.Node
+			err := yaml.Unmarshal(fm, &root)
+			if err == nil {
+				if ce := checkYAMLShape(path, &root); ce != nil {
+					return nil, nil, bad(ce.Line+1, "the front matter cannot be read: %s", ce.Msg)
+				}
+				err = root.Decode(&meta)
 			}
-			err = root.Decode(&meta)
-		}
-		if err != nil {
-			line := 1
-			if errs := yamlErrors(path, fm, err); len(errs) > 0 && errs[0].Line > 0 {
-				line = errs[0].Line + 1
+			if err != nil {
+				line := 1
+				if errs := yamlErrors(path, fm, err); len(errs) > 0 && errs[0].Line > 0 {
+					line = errs[0].Line + 1
+				}
+				return nil, nil, bad(line, "the front matter cannot be read (%v); until it is fixed this document does not count as published", strings.TrimPrefix(err.Error(), "yaml: "))
 			}
-			return nil, nil, bad(line, "the front matter cannot be read (%v); until it is fixed this document does not count as published", strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 		doc.Title, doc.URL = meta.Title, meta.URL
 		if meta.PublishedAt.Value != "" {
@@ -436,6 +645,93 @@ func parseDocument(path string, data []byte) (*Document, []byte, []Finding) {
 	return doc, body, findings
 }
 
+// docMeta is the front matter of a register document.
+type docMeta struct {
+	Title        string    `yaml:"title"`
+	URL          string    `yaml:"url"`
+	PublishedAt  yaml.Node `yaml:"published_at"`
+	EmbargoUntil yaml.Node `yaml:"embargo_until"`
+}
+
+// quickMeta reads front matter that is only "key: value" lines with plain
+// or simply quoted values, blank lines and comments: the usual shape of a
+// register document's, read here without the cost of a YAML parser (a
+// third of the time of indexing a register). For anything else ok is false
+// and the caller parses the YAML; the result is the same either way.
+func quickMeta(fm []byte) (m docMeta, ok bool) {
+	var seen [8]string
+	nseen := 0
+	for n := 1; len(fm) > 0; n++ {
+		line, rest, _ := bytes.Cut(fm, []byte("\n"))
+		fm = rest
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		for i := 0; i < len(line); {
+			r, size := utf8.DecodeRune(line[i:])
+			// Anything YAML reads otherwise: control characters,
+			// other line breaks, non-printable characters, a BOM.
+			if r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff || r >= 0xfffe && r <= 0xffff || r == utf8.RuneError {
+				return m, false
+			}
+			i += size
+		}
+		if len(bytes.TrimLeft(line, " ")) == 0 || line[0] == '#' {
+			continue
+		}
+		k := 0
+		for k < len(line) && (line[k] >= 'a' && line[k] <= 'z' || line[k] >= 'A' && line[k] <= 'Z' || line[k] == '_' || k > 0 && (line[k] >= '0' && line[k] <= '9' || line[k] == '-')) {
+			k++
+		}
+		// (YAML allows an implicit key of at most 1024 characters.)
+		if k == 0 || k > 128 || k == len(line) || line[k] != ':' || k+1 < len(line) && line[k+1] != ' ' {
+			return m, false
+		}
+		key := string(line[:k])
+		for _, s := range seen[:nseen] {
+			if s == key {
+				return m, false // YAML says it is defined twice
+			}
+		}
+		if nseen == len(seen) {
+			return m, false
+		}
+		seen[nseen] = key
+		nseen++
+		v := string(bytes.Trim(line[k+1:], " "))
+		switch {
+		case v == "":
+		case v[0] == '"':
+			if len(v) < 2 || v[len(v)-1] != '"' || strings.ContainsAny(v[1:len(v)-1], "\"\\") {
+				return m, false
+			}
+			v = v[1 : len(v)-1]
+		case v[0] == '\'':
+			if len(v) < 2 || v[len(v)-1] != '\'' || strings.ContainsRune(v[1:len(v)-1], '\'') {
+				return m, false
+			}
+			v = v[1 : len(v)-1]
+		default:
+			if strings.ContainsRune("-?:,[]{}#&*!|>%@`", rune(v[0])) || strings.Contains(v, " #") || strings.Contains(v, ": ") || v[len(v)-1] == ':' {
+				return m, false
+			}
+			switch v {
+			case "~", "null", "Null", "NULL":
+				return m, false
+			}
+		}
+		switch key {
+		case "title":
+			m.Title = v
+		case "url":
+			m.URL = v
+		case "published_at":
+			m.PublishedAt = yaml.Node{Kind: yaml.ScalarNode, Value: v, Line: n}
+		case "embargo_until":
+			m.EmbargoUntil = yaml.Node{Kind: yaml.ScalarNode, Value: v, Line: n}
+		}
+	}
+	return m, true
+}
+
 // Run is a stretch of a draft's words found in one register document.
 type Run struct {
 	Doc        *Document
@@ -452,64 +748,63 @@ func (r *Register) Match(words []string, minRun int, short [][2]int, hints []str
 	defer r.mu.RUnlock()
 	ids := make([]uint32, len(words))
 	for i, w := range words {
-		v, ok := r.vocab[w]
-		if !ok {
-			v = noWord
-		}
-		ids[i] = v
+		ids[i] = r.wordLocked(w)
 	}
 	if minRun < 1 {
 		minRun = 1
 	}
 	type key struct {
-		doc  uint32
+		doc  *Document
 		diag int // docPos - draftPos
 	}
 	best := map[key][2]int{} // maximal runs by alignment
 	var runs []Run
-	candidates := map[uint32]bool{}
+	candidates := map[*Document]bool{}
+	all := append([]*layer{r.layer}, r.lower...)
 	for i := 0; i+shingle <= len(ids); i++ {
 		h := hashGram(ids[i : i+shingle])
-		for p := r.heads[h]; p != 0; p = r.postings[p-1].next {
-			post := r.postings[p-1]
-			doc := r.docs[post.doc]
-			if doc.removed {
-				continue
-			}
-			k := key{post.doc, int(post.pos) - i}
-			if span, ok := best[k]; ok && i >= span[0] && i < span[1] {
-				continue
-			}
-			dw := doc.words
-			pos := int(post.pos)
-			if !equalIDs(dw[pos:pos+shingle], ids[i:i+shingle]) {
-				continue
-			}
-			a, b := i, i+shingle
-			for a > 0 && pos-(i-a) > 0 && ids[a-1] == dw[pos-(i-a)-1] {
-				a--
-			}
-			for b < len(ids) && pos+(b-i) < len(dw) && ids[b] == dw[pos+(b-i)] {
-				b++
-			}
-			best[k] = [2]int{a, b}
-			if b-a >= minRun {
-				runs = append(runs, Run{Doc: doc, Start: a, End: b, DocPos: pos - (i - a)})
-				candidates[post.doc] = true
+		for _, l := range all {
+			for p := l.heads[headShard(h)][h]; p != 0; p = l.postings[p-1].next {
+				post := l.postings[p-1]
+				doc := l.docs[post.doc]
+				if r.isHidden(doc) {
+					continue
+				}
+				k := key{doc, int(post.pos) - i}
+				if span, ok := best[k]; ok && i >= span[0] && i < span[1] {
+					continue
+				}
+				dw := doc.words
+				pos := int(post.pos)
+				if !equalIDs(dw[pos:pos+shingle], ids[i:i+shingle]) {
+					continue
+				}
+				a, b := i, i+shingle
+				for a > 0 && pos-(i-a) > 0 && ids[a-1] == dw[pos-(i-a)-1] {
+					a--
+				}
+				for b < len(ids) && pos+(b-i) < len(dw) && ids[b] == dw[pos+(b-i)] {
+					b++
+				}
+				best[k] = [2]int{a, b}
+				if b-a >= minRun {
+					runs = append(runs, Run{Doc: doc, Start: a, End: b, DocPos: pos - (i - a)})
+					candidates[doc] = true
+				}
 			}
 		}
 	}
 	for _, h := range hints {
-		if i, ok := r.byPath[h]; ok {
-			candidates[i] = true
+		if doc := r.docLocked(h); doc != nil {
+			candidates[doc] = true
 		}
 	}
 	// Short spans: look for each whole span in the candidate documents.
-	cand := make([]uint32, 0, len(candidates))
+	cand := make([]*Document, 0, len(candidates))
 	for c := range candidates {
 		cand = append(cand, c)
 	}
-	sort.Slice(cand, func(i, j int) bool { return cand[i] < cand[j] })
+	sort.Slice(cand, func(i, j int) bool { return cand[i].Path < cand[j].Path })
 	for _, sp := range short {
 		a, b := sp[0], sp[1]
 		if b <= a || b > len(ids) || b-a >= minRun {
@@ -517,8 +812,7 @@ func (r *Register) Match(words []string, minRun int, short [][2]int, hints []str
 		}
 		// Every document that holds it: the first may be under embargo
 		// while another has published it.
-		for _, c := range cand {
-			doc := r.docs[c]
+		for _, doc := range cand {
 			if runCovers(runs, doc, a, b) {
 				continue
 			}

@@ -7,14 +7,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // Apply makes GitHub match the decision, writing only what differs from
-// the snapshot: a second Apply of the same decision writes nothing. Errors
-// are collected; the check run is written last, so a failure before it
-// leaves the old check (never a new success) in place.
+// the snapshot: a second Apply of the same decision writes nothing. The
+// writes that do not depend on each other (labels, review requests, the
+// comment, inline findings) are made in parallel; errors are collected; the
+// check run is written last, so a failure before it leaves the old check
+// (never a new success) in place.
 func Apply(ctx context.Context, gh GitHub, s *Snapshot, d *Decision) error {
-	var errs []error
+	notes, _ := ctx.Value(writeNotesKey{}).(*writeNotes)
+	if notes == nil {
+		notes = &writeNotes{}
+	}
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	run := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
 	// Labels: add the missing ones, remove the bot's stale ones.
 	have := map[string]bool{}
 	for _, l := range s.PR.Labels {
@@ -29,40 +49,76 @@ func Apply(ctx context.Context, gh GitHub, s *Snapshot, d *Decision) error {
 		}
 	}
 	if len(add) > 0 {
-		if err := gh.AddLabels(ctx, s.Repo, s.PR.Number, add); err != nil {
-			errs = append(errs, fmt.Errorf("adding labels: %w", err))
-		}
+		run(func() {
+			if err := gh.AddLabels(ctx, s.Repo, s.PR.Number, add); err != nil {
+				fail(fmt.Errorf("adding labels: %w", err))
+			}
+		})
 	}
 	for _, l := range d.BotLabels {
 		if have[l] && !want[l] {
-			if err := gh.RemoveLabel(ctx, s.Repo, s.PR.Number, l); err != nil && !errors.Is(err, ErrNotFound) {
-				errs = append(errs, fmt.Errorf("removing label %q: %w", l, err))
-			}
+			run(func() {
+				if err := gh.RemoveLabel(ctx, s.Repo, s.PR.Number, l); err != nil && !errors.Is(err, ErrNotFound) {
+					fail(fmt.Errorf("removing label %q: %w", l, err))
+				}
+			})
 		}
 	}
 	if len(d.RequestUsers)+len(d.RequestTeams) > 0 {
-		if err := gh.RequestReviewers(ctx, s.Repo, s.PR.Number, d.RequestUsers, d.RequestTeams); err != nil {
-			// A reviewer GitHub refuses (no access to the repo, say) must
-			// not stop the check; the comment still names who must approve.
-			errs = append(errs, fmt.Errorf("requesting reviews: %w", err))
+		run(func() {
+			if err := gh.RequestReviewers(ctx, s.Repo, s.PR.Number, d.RequestUsers, d.RequestTeams); err != nil {
+				// A reviewer GitHub refuses (no access to the repo, say) must
+				// not stop the check; the comment still names who must approve.
+				fail(fmt.Errorf("requesting reviews: %w", err))
+			}
+		})
+	}
+	create := func() {
+		err := gh.CreateComment(ctx, s.Repo, s.PR.Number, d.Comment)
+		notes.mu.Lock()
+		notes.commentBody, notes.created, notes.commentFailed = d.Comment, err == nil, err != nil
+		notes.mu.Unlock()
+		if err != nil {
+			fail(fmt.Errorf("writing the comment: %w", err))
 		}
 	}
 	switch {
 	case d.Comment == "":
 	case s.Comment == nil:
-		if err := gh.CreateComment(ctx, s.Repo, s.PR.Number, d.Comment); err != nil {
-			errs = append(errs, fmt.Errorf("writing the comment: %w", err))
-		}
+		run(create)
 	case s.Comment.Body != d.Comment:
-		if err := gh.EditComment(ctx, s.Repo, s.Comment.ID, d.Comment); err != nil {
-			errs = append(errs, fmt.Errorf("editing the comment: %w", err))
-		}
+		run(func() {
+			err := gh.EditComment(ctx, s.Repo, s.Comment.ID, d.Comment)
+			if errors.Is(err, ErrNotFound) {
+				create() // deleted meanwhile
+				return
+			}
+			notes.mu.Lock()
+			notes.commentID, notes.commentBody, notes.commentFailed = s.Comment.ID, d.Comment, err != nil
+			notes.mu.Unlock()
+			if err != nil {
+				fail(fmt.Errorf("editing the comment: %w", err))
+			}
+		})
 	}
 	if len(d.Inline) > 0 {
-		if err := gh.CreateReview(ctx, s.Repo, s.PR.Number, s.PR.HeadSHA, d.Inline); err != nil {
-			errs = append(errs, fmt.Errorf("posting review comments: %w", err))
-		}
+		run(func() {
+			err := gh.CreateReview(ctx, s.Repo, s.PR.Number, s.PR.HeadSHA, d.Inline)
+			notes.mu.Lock()
+			if err != nil {
+				notes.reviewFailed = true
+			} else {
+				for _, ic := range d.Inline {
+					notes.posted = append(notes.posted, ic.Fingerprint)
+				}
+			}
+			notes.mu.Unlock()
+			if err != nil {
+				fail(fmt.Errorf("posting review comments: %w", err))
+			}
+		})
 	}
+	wg.Wait()
 	if err := applyCheck(ctx, gh, s, d.Check); err != nil {
 		errs = append(errs, fmt.Errorf("writing the check: %w", err))
 	}

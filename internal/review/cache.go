@@ -3,8 +3,6 @@ package review
 import (
 	"container/list"
 	"sync"
-
-	"github.com/clearance-dev/clearance/internal/policy"
 )
 
 // byteLRU caches blob contents by SHA, bounded by total size.
@@ -55,46 +53,78 @@ func (c *byteLRU) put(k string, v []byte) {
 	}
 }
 
-// baseCache keeps the parsed base state (config, CODEOWNERS, register
-// index) of recently seen base trees, least recently used out first.
+// baseCache keeps the base branches of recently reviewed repositories,
+// by repository and branch, least recently used out first. It is bounded
+// by the number of bases and by the register documents they hold, counted
+// whole even where a derived base shares most of its index with another.
 type baseCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[string]*list.Element
+	mu      sync.Mutex
+	max     int // bases
+	maxDocs int // register documents, over all bases
+	docs    int
+	ll      *list.List
+	items   map[string]*list.Element
 }
 
 type baseEntry struct {
-	key  string
-	base *policy.Base
+	key, repo string
+	st        *baseState
+	docs      int
 }
 
-func newBaseCache(max int) *baseCache {
-	return &baseCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
+func newBaseCache(max, maxDocs int) *baseCache {
+	return &baseCache{max: max, maxDocs: maxDocs, ll: list.New(), items: map[string]*list.Element{}}
 }
 
-func (c *baseCache) get(k string) *policy.Base {
+func (c *baseCache) get(k string) *baseState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[k]; ok {
 		c.ll.MoveToFront(e)
-		return e.Value.(*baseEntry).base
+		return e.Value.(*baseEntry).st
 	}
 	return nil
 }
 
-func (c *baseCache) put(k string, b *policy.Base) {
+// anyOf returns the most recently used base of a repository, any branch.
+func (c *baseCache) anyOf(repo string) *baseState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for e := c.ll.Front(); e != nil; e = e.Next() {
+		if be := e.Value.(*baseEntry); be.repo == repo {
+			return be.st
+		}
+	}
+	return nil
+}
+
+func (c *baseCache) put(k, repo string, st *baseState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[k]; ok {
-		e.Value.(*baseEntry).base = b
+		be := e.Value.(*baseEntry)
+		c.docs -= be.docs
+		be.st, be.docs = st, st.docs()
+		c.docs += be.docs
 		c.ll.MoveToFront(e)
-		return
+	} else {
+		be := &baseEntry{key: k, repo: repo, st: st, docs: st.docs()}
+		c.items[k] = c.ll.PushFront(be)
+		c.docs += be.docs
 	}
-	c.items[k] = c.ll.PushFront(&baseEntry{k, b})
-	for c.ll.Len() > c.max {
+	// The newest stays, however large.
+	for c.ll.Len() > 1 && (c.ll.Len() > c.max || c.docs > c.maxDocs) {
 		e := c.ll.Back()
+		be := e.Value.(*baseEntry)
 		c.ll.Remove(e)
-		delete(c.items, e.Value.(*baseEntry).key)
+		delete(c.items, be.key)
+		c.docs -= be.docs
 	}
+}
+
+// stats reports the bases kept and their register documents.
+func (c *baseCache) stats() (bases, docs int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len(), c.docs
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -20,6 +21,14 @@ type Client struct {
 	// BotLogin is the bot's own login ("clearance[bot]"); its comments are
 	// recognised by this and their hidden marker. Empty matches any author.
 	BotLogin string
+	// Download fetches the tarball GitHub redirects Archive to, without
+	// the API's credentials (the URL carries its own); http.DefaultClient
+	// when nil.
+	Download *http.Client
+	// MaxArchiveBytes bounds what Archive reads, uncompressed (default
+	// 2 GiB); MaxArchiveFile bounds a file whose content it keeps (default
+	// 8 MiB; larger ones get their SHA only).
+	MaxArchiveBytes, MaxArchiveFile int64
 }
 
 // NewClient wraps a go-github client.
@@ -70,7 +79,19 @@ func (c *Client) PullRequest(ctx context.Context, repo Repo, number int) (*PullR
 	for _, t := range pr.RequestedTeams {
 		out.RequestedTeams = append(out.RequestedTeams, t.GetSlug())
 	}
+	if pr.Comments != nil && pr.ReviewComments != nil {
+		out.Comments, out.ReviewComments, out.Counted = pr.GetComments(), pr.GetReviewComments(), true
+	}
 	return out, nil
+}
+
+// refOf is the ref a contents URL names ("...?ref=<sha>"), or "".
+func refOf(contentsURL string) string {
+	u, err := url.Parse(contentsURL)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("ref")
 }
 
 // ChangedFiles implements GitHub (all pages; GitHub lists up to 3,000).
@@ -89,6 +110,7 @@ func (c *Client) ChangedFiles(ctx context.Context, repo Repo, number int) ([]Cha
 				Status:       f.GetStatus(),
 				SHA:          f.GetSHA(),
 				Patch:        f.GetPatch(),
+				Commit:       refOf(f.GetContentsURL()),
 			})
 		}
 		if resp.NextPage == 0 {
@@ -297,10 +319,69 @@ func (c *Client) RequestReviewers(ctx context.Context, repo Repo, number int, us
 	return errors.Join(errs...)
 }
 
-// CreateComment implements GitHub.
+// CreateComment implements GitHub. The new comment's id is noted for the
+// Reviewer (see withWrites), so it need not list the comments to find it.
 func (c *Client) CreateComment(ctx context.Context, repo Repo, number int, body string) error {
-	_, _, err := c.gh.Issues.CreateComment(ctx, repo.Owner, repo.Name, number, &github.IssueComment{Body: github.String(body)})
+	cm, _, err := c.gh.Issues.CreateComment(ctx, repo.Owner, repo.Name, number, &github.IssueComment{Body: github.String(body)})
+	if err == nil {
+		noteComment(ctx, cm.GetID())
+	}
 	return wrap(err)
+}
+
+// compareFiles is the most files GitHub's compare lists.
+const compareFiles = 300
+
+// Compare implements GitHub. The files are on the first page whatever
+// the page size, which only bounds the commits listed.
+func (c *Client) Compare(ctx context.Context, repo Repo, base, head string) (*Comparison, error) {
+	cmp, _, err := c.gh.Repositories.CompareCommits(ctx, repo.Owner, repo.Name, base, head, &github.ListOptions{PerPage: 1})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := &Comparison{Status: cmp.GetStatus(), Truncated: len(cmp.Files) >= compareFiles}
+	for _, f := range cmp.Files {
+		cf := ChangedFile{Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus(), SHA: f.GetSHA()}
+		if cf.Status == "removed" {
+			cf.SHA = ""
+		}
+		out.Files = append(out.Files, cf)
+	}
+	return out, nil
+}
+
+// Archive implements GitHub: GET /repos/{owner}/{repo}/tarball/{commit}
+// answers with a redirect to the download, which is streamed: a gzip'd tar
+// whose files are under one top folder (<owner>-<repo>-<sha7>/).
+func (c *Client) Archive(ctx context.Context, repo Repo, commit string, keep func(path string, size int64) bool) (*Archive, error) {
+	link, _, err := c.gh.Repositories.GetArchiveLink(ctx, repo.Owner, repo.Name, github.Tarball, &github.RepositoryContentGetOptions{Ref: commit}, 0)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	hc := c.Download
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("downloading the tarball: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("downloading the tarball: %s", resp.Status)
+	}
+	maxBytes, maxFile := c.MaxArchiveBytes, c.MaxArchiveFile
+	if maxBytes <= 0 {
+		maxBytes = 2 << 30
+	}
+	if maxFile <= 0 {
+		maxFile = 8 << 20
+	}
+	return readTarball(resp.Body, keep, maxBytes, maxFile)
 }
 
 // EditComment implements GitHub.

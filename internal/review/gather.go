@@ -6,19 +6,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/clearance-dev/clearance/internal/policy"
 )
 
 // Reviewer gathers, decides and applies. It holds caches of immutable data
-// only (blobs by SHA, file SHAs at a commit, base-branch indexes by tree
-// SHA) and short-lived team memberships; losing them costs API calls, never
-// correctness.
+// (blobs by SHA, file SHAs at a commit), the base branches' indexes (by
+// repository and branch, derived from one commit to the next), short-lived
+// team memberships, and what the bot last read or wrote of each pull
+// request's comments (checked against the pull request's comment counts
+// before use); losing them costs API calls, never correctness.
 type Reviewer struct {
 	// AppID is the bot's GitHub App id; 0 in Action mode.
 	AppID int64
@@ -26,12 +24,22 @@ type Reviewer struct {
 	Now func() time.Time
 	// MemberTTL is how long a team membership answer is reused.
 	MemberTTL time.Duration
+	// NoCache turns every cache above off: each evaluation reads all it
+	// needs from GitHub. It is the naive baseline of the benchmarks.
+	NoCache bool
+	// ArchiveMin is how many register documents not in the blob cache make
+	// a full load of the base read the repository's tarball (one call)
+	// instead of each blob; 0 means 32, negative never.
+	ArchiveMin int
 
 	blobs    *byteLRU
 	bases    *baseCache
+	flight   flight
 	mu       sync.Mutex
 	fileSHAs map[string]string
 	members  map[string]memberEntry
+	prs      map[string]*prMemo
+	branches map[string]string // repository -> last base branch seen
 }
 
 type memberEntry struct {
@@ -39,15 +47,28 @@ type memberEntry struct {
 	expires time.Time
 }
 
+// Bounds of the caches.
+const (
+	// MaxBases and MaxBaseDocs bound the base branches kept, across
+	// repositories, least recently used out first: in number, and in
+	// register documents (a 10,000-document index takes about 75 MB; see
+	// docs/benchmarks.md).
+	MaxBases    = 32
+	MaxBaseDocs = 250_000
+	maxFileSHAs = 200_000
+)
+
 // NewReviewer returns a Reviewer with empty caches.
 func NewReviewer(appID int64) *Reviewer {
 	return &Reviewer{
 		AppID:     appID,
 		MemberTTL: 5 * time.Minute,
 		blobs:     newByteLRU(256 << 20),
-		bases:     newBaseCache(16),
+		bases:     newBaseCache(MaxBases, MaxBaseDocs),
 		fileSHAs:  map[string]string{},
 		members:   map[string]memberEntry{},
+		prs:       map[string]*prMemo{},
+		branches:  map[string]string{},
 	}
 }
 
@@ -58,110 +79,223 @@ func (rv *Reviewer) now() time.Time {
 	return time.Now()
 }
 
+// BaseStats reports the base branches held and their register documents.
+func (rv *Reviewer) BaseStats() (bases, docs int) { return rv.bases.stats() }
+
 // Review gathers one pull request, decides, and applies the decision.
 func (rv *Reviewer) Review(ctx context.Context, gh GitHub, repo Repo, number int) (*Snapshot, *Decision, error) {
-	snap := rv.Gather(ctx, gh, repo, number)
+	snap, memo := rv.gather(ctx, gh, repo, number)
 	if snap.PR.HeadSHA == "" {
 		// Without a head commit there is nothing to write a check on.
 		return snap, nil, snap.Err
 	}
 	dec := Decide(snap)
+	ctx, notes := withWriteNotes(ctx)
 	err := Apply(ctx, gh, snap, dec)
+	if snap.Err == nil && memo != nil {
+		rv.afterApply(snap, *memo, notes)
+	}
 	if snap.Err != nil {
 		err = errors.Join(snap.Err, err)
 	}
 	return snap, dec, err
 }
 
-// Gather reads everything one evaluation needs. Independent reads run in
-// parallel. On failure the snapshot's Err says why; what was read stays.
+// future is a value being read.
+type future[T any] struct {
+	done chan struct{}
+	v    T
+	err  error
+}
+
+func async[T any](f func() (T, error)) *future[T] {
+	fu := &future[T]{done: make(chan struct{})}
+	go func() {
+		defer close(fu.done)
+		fu.v, fu.err = f()
+	}()
+	return fu
+}
+
+func done[T any](v T) *future[T] {
+	fu := &future[T]{done: make(chan struct{}), v: v}
+	close(fu.done)
+	return fu
+}
+
+func (fu *future[T]) get() (T, error) {
+	<-fu.done
+	return fu.v, fu.err
+}
+
+// Gather reads everything one evaluation needs. Reads run as soon as what
+// they depend on is known, so that a warm evaluation is two round trips of
+// reads: the pull request, its files and reviews, and the base branch's tip
+// (its name guessed from the last evaluation) together; then the check
+// runs on the head, the drafts' new texts, file SHAs for approvals of older
+// commits and team memberships. On failure the snapshot's Err says why;
+// what was read stays.
 func (rv *Reviewer) Gather(ctx context.Context, gh GitHub, repo Repo, number int) *Snapshot {
+	s, _ := rv.gather(ctx, gh, repo, number)
+	return s
+}
+
+// gather is Gather; it also returns what to remember of the pull request
+// (nil on failure).
+func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int) (*Snapshot, *prMemo) {
 	s := &Snapshot{Repo: repo, AppID: rv.AppID, Now: rv.now(), Members: map[string]map[string]bool{}}
-	pr, err := gh.PullRequest(ctx, repo, number)
+	memo := rv.memo(repo, number)
+	prF := async(func() (*PullRequest, error) { return gh.PullRequest(ctx, repo, number) })
+	filesF := async(func() ([]ChangedFile, error) { return gh.ChangedFiles(ctx, repo, number) })
+	reviewsF := async(func() ([]Review, error) { return gh.Reviews(ctx, repo, number) })
+	guess := rv.guessBranch(repo, memo)
+	var guessF *future[string]
+	if guess != "" {
+		guessF = async(func() (string, error) { return gh.BranchSHA(ctx, repo, guess) })
+	}
+	pr, err := prF.get()
 	if err != nil {
+		// Nothing may still run once Gather returns.
+		filesF.get()
+		reviewsF.get()
+		if guessF != nil {
+			guessF.get()
+		}
 		s.Err = fmt.Errorf("reading pull request #%d: %w", number, err)
-		return s
+		return s, nil
 	}
 	s.PR = *pr
 
-	var (
-		wg              sync.WaitGroup
-		mu              sync.Mutex
-		errs            []error
-		files           []ChangedFile
-		reviews         []Review
-		comment         *Comment
-		fps             map[string]bool
-		checks          []CheckRun
-		base            *policy.Base
-		baseSHA, basErr = "", error(nil)
-	)
+	checksF := async(func() ([]CheckRun, error) { return gh.CheckRuns(ctx, repo, pr.HeadSHA, "") })
+	// The bot's comment and inline findings: as remembered while the pull
+	// request's counts say nothing was added or deleted there.
+	commentF := done(memo.comment)
+	if !memo.commentOK || !pr.Counted || memo.comments != pr.Comments {
+		commentF = async(func() (*Comment, error) { return gh.BotComment(ctx, repo, number) })
+	}
+	fpsF := done(memo.fps)
+	if !memo.fpsOK || !pr.Counted || memo.reviewComments != pr.ReviewComments {
+		fpsF = async(func() (map[string]bool, error) { return gh.BotFingerprints(ctx, repo, number) })
+	}
+	baseF := async(func() (*baseState, error) {
+		var sha string
+		var err error
+		if guessF != nil && guess == pr.BaseRef {
+			sha, err = guessF.get()
+		} else {
+			if guessF != nil {
+				guessF.get()
+			}
+			sha, err = gh.BranchSHA(ctx, repo, pr.BaseRef)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return rv.baseAt(ctx, gh, repo, pr.BaseRef, sha)
+	})
+
+	var errs []error
 	fail := func(what string, err error) {
-		mu.Lock()
-		errs = append(errs, fmt.Errorf("%s: %w", what, err))
-		mu.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", what, err))
+		}
 	}
-	run := func(f func()) {
-		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
+	var err1, err2, err3 error
+	s.Files, err1 = filesF.get()
+	if err1 == nil && !listedAt(s.Files, pr.HeadSHA) {
+		// The files were listed in parallel with the pull request, and may
+		// be of an older head (a push between the two reads): the decision
+		// would then be about other texts than the check's commit. List
+		// them again now the head is known: never older than the head (a
+		// newer head fails the writes' check that it has not moved).
+		s.Files, err1 = gh.ChangedFiles(ctx, repo, number)
 	}
-	run(func() {
-		var err error
-		if files, err = gh.ChangedFiles(ctx, repo, number); err != nil {
-			fail("listing the changed files", err)
+	s.Reviews, err2 = reviewsF.get()
+	st, err3 := baseF.get()
+	fail("listing the changed files", err1)
+	fail("listing reviews", err2)
+	fail("reading the base branch "+pr.BaseRef, err3)
+	if st != nil {
+		s.Base, s.BaseSHA = st.base, st.commit
+	}
+	if err1 == nil {
+		rv.noteFileSHAs(s)
+	}
+	// What depends on the files, the reviews and the base.
+	var dErr, fErr, mErr error
+	if len(errs) == 0 && s.Base.Config != nil {
+		var wg sync.WaitGroup
+		wg.Add(3)
+		go func() { defer wg.Done(); dErr = rv.readDrafts(ctx, gh, s) }()
+		go func() { defer wg.Done(); fErr = rv.reviewFileSHAs(ctx, gh, s) }()
+		go func() { defer wg.Done(); mErr = rv.memberships(ctx, gh, s) }()
+		wg.Wait()
+	}
+	var err4, err5, err6 error
+	s.CheckRuns, err4 = checksF.get()
+	s.Comment, err5 = commentF.get()
+	s.Fingerprints, err6 = fpsF.get()
+	fail("finding clearance's comment", err5)
+	fail("listing review comments", err6)
+	fail("listing check runs", err4)
+	for _, err := range []error{dErr, fErr, mErr} {
+		if err != nil {
+			errs = append(errs, err)
 		}
-	})
-	run(func() {
-		var err error
-		if reviews, err = gh.Reviews(ctx, repo, number); err != nil {
-			fail("listing reviews", err)
-		}
-	})
-	run(func() {
-		var err error
-		if comment, err = gh.BotComment(ctx, repo, number); err != nil {
-			fail("finding clearance's comment", err)
-		}
-	})
-	run(func() {
-		var err error
-		if fps, err = gh.BotFingerprints(ctx, repo, number); err != nil {
-			fail("listing review comments", err)
-		}
-	})
-	run(func() {
-		var err error
-		if checks, err = gh.CheckRuns(ctx, repo, pr.HeadSHA, ""); err != nil {
-			fail("listing check runs", err)
-		}
-	})
-	run(func() {
-		base, baseSHA, basErr = rv.loadBase(ctx, gh, repo, pr.BaseRef)
-		if basErr != nil {
-			fail("reading the base branch "+pr.BaseRef, basErr)
-		}
-	})
-	wg.Wait()
-	s.Files, s.Reviews, s.Comment, s.Fingerprints, s.CheckRuns, s.Base, s.BaseSHA = files, reviews, comment, fps, checks, base, baseSHA
+	}
 	if len(errs) > 0 {
 		s.Err = errors.Join(errs...)
-		return s
+		return s, nil
 	}
-	if base.Config == nil {
-		return s // Decide reports the config errors
+	m := &prMemo{baseRef: pr.BaseRef, comment: s.Comment, fps: s.Fingerprints,
+		comments: pr.Comments, reviewComments: pr.ReviewComments, commentOK: pr.Counted, fpsOK: pr.Counted}
+	rv.remember(repo, number, *m)
+	return s, m
+}
+
+// listedAt reports whether a listing of a pull request's files is known
+// to be of head: every file present at head says so (GitHub's contents URL
+// names the commit); an empty listing, or one of removed files only, is not.
+func listedAt(files []ChangedFile, head string) bool {
+	seen := false
+	for _, f := range files {
+		if f.Status == "removed" {
+			continue
+		}
+		if f.Commit != head {
+			return false
+		}
+		seen = true
 	}
-	if err := rv.readDrafts(ctx, gh, s); err != nil {
-		s.Err = err
-		return s
+	return seen
+}
+
+// noteFileSHAs remembers the blob SHAs of the changed files at the head
+// they were listed for, when the listing says which commit that is and it
+// is the head the pull request had: a later approval of that commit is
+// then checked without asking GitHub what the files were.
+func (rv *Reviewer) noteFileSHAs(s *Snapshot) {
+	if rv.NoCache {
+		return
 	}
-	if err := rv.reviewFileSHAs(ctx, gh, s); err != nil {
-		s.Err = err
-		return s
+	rv.mu.Lock()
+	defer rv.mu.Unlock()
+	for _, f := range s.Files {
+		if f.Commit == "" || f.Commit != s.PR.HeadSHA {
+			continue
+		}
+		if len(rv.fileSHAs) > maxFileSHAs {
+			clear(rv.fileSHAs)
+		}
+		rv.fileSHAs[fileSHAKey(s.Repo, f.Commit, f.Path)] = f.SHA // "" when removed
+		if f.PreviousPath != "" && f.PreviousPath != f.Path {
+			rv.fileSHAs[fileSHAKey(s.Repo, f.Commit, f.PreviousPath)] = ""
+		}
 	}
-	if err := rv.memberships(ctx, gh, s); err != nil {
-		s.Err = err
-	}
-	return s
+}
+
+func fileSHAKey(repo Repo, commit, path string) string {
+	return strings.ToLower(repo.String()) + "\x00" + commit + "\x00" + path
 }
 
 // readDrafts reads the head content of the changed drafts, by blob SHA.
@@ -183,7 +317,9 @@ func (rv *Reviewer) readDrafts(ctx context.Context, gh GitHub, s *Snapshot) erro
 			// An added file whose whole text is in the patch costs no call;
 			// the blob SHA proves the reconstruction exact.
 			f.Content = data
-			rv.blobs.put(f.SHA, data)
+			if !rv.NoCache {
+				rv.blobs.put(f.SHA, data)
+			}
 			continue
 		}
 		wg.Add(1)
@@ -248,28 +384,40 @@ func GitBlobSHA(data []byte) string {
 }
 
 func (rv *Reviewer) blob(ctx context.Context, gh GitHub, repo Repo, sha string) ([]byte, error) {
-	if b, ok := rv.blobs.get(sha); ok {
-		return b, nil
+	if !rv.NoCache {
+		if b, ok := rv.blobs.get(sha); ok {
+			return b, nil
+		}
 	}
 	b, err := gh.Blob(ctx, repo, sha)
 	if err != nil {
 		return nil, err
 	}
-	rv.blobs.put(sha, b)
+	if !rv.NoCache {
+		rv.blobs.put(sha, b)
+	}
 	return b, nil
 }
 
-// reviewFileSHAs records, for reviews given on an older commit, the blob
-// SHA each changed draft and governed file had then.
+// reviewFileSHAs records, for approvals and change requests given on an
+// older commit, the blob SHA each changed draft and governed file had then:
+// from what the listing of that commit's files said, else asked of GitHub,
+// all at once.
 func (rv *Reviewer) reviewFileSHAs(ctx context.Context, gh GitHub, s *Snapshot) error {
 	engine := s.Base.Engine(s.Now)
 	governed := governedPaths()
 	var paths []string
-	for _, f := range s.Files {
-		if engine.IsDraft(f.Path) || governed[f.Path] {
-			paths = append(paths, f.Path)
+	for i := range s.Files { // by index: readDrafts writes the Content beside
+		if p := s.Files[i].Path; engine.IsDraft(p) || governed[p] {
+			paths = append(paths, p)
 		}
 	}
+	type lookup struct {
+		review int
+		path   string
+	}
+	var todo []lookup
+	rv.mu.Lock()
 	for i := range s.Reviews {
 		r := &s.Reviews[i]
 		if r.CommitID == "" || r.CommitID == s.PR.HeadSHA || (r.State != "APPROVED" && r.State != "CHANGES_REQUESTED") {
@@ -277,36 +425,80 @@ func (rv *Reviewer) reviewFileSHAs(ctx context.Context, gh GitHub, s *Snapshot) 
 		}
 		r.FileSHAs = map[string]string{}
 		for _, p := range paths {
-			key := s.Repo.String() + "\x00" + r.CommitID + "\x00" + p
-			rv.mu.Lock()
-			sha, ok := rv.fileSHAs[key]
-			rv.mu.Unlock()
-			if !ok {
-				var err error
-				sha, err = gh.FileSHA(ctx, s.Repo, r.CommitID, p)
-				if err != nil {
-					return fmt.Errorf("reading %s as reviewed by %s: %w", p, r.User, err)
-				}
-				rv.mu.Lock()
-				if len(rv.fileSHAs) > 100000 {
-					rv.fileSHAs = map[string]string{}
-				}
-				rv.fileSHAs[key] = sha
-				rv.mu.Unlock()
+			if sha, ok := rv.fileSHAs[fileSHAKey(s.Repo, r.CommitID, p)]; ok && !rv.NoCache {
+				r.FileSHAs[p] = sha
+			} else {
+				todo = append(todo, lookup{i, p})
 			}
-			r.FileSHAs[p] = sha
+		}
+	}
+	rv.mu.Unlock()
+	// Each commit and path once, eight at a time.
+	type key struct{ commit, path string }
+	shas := map[key]string{}
+	var keys []key
+	for _, l := range todo {
+		k := key{s.Reviews[l.review].CommitID, l.path}
+		if _, ok := shas[k]; !ok {
+			shas[k] = ""
+			keys = append(keys, k)
+		}
+	}
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, 8)
+	)
+	for _, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			sha, err := gh.FileSHA(ctx, s.Repo, k.commit, k.path)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if first == nil {
+					first = fmt.Errorf("reading %s at %.7s: %w", k.path, k.commit, err)
+				}
+				return
+			}
+			shas[k] = sha
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		for _, l := range todo {
+			if r := s.Reviews[l.review]; r.CommitID != "" {
+				return fmt.Errorf("reading %s as reviewed by %s: %w", l.path, r.User, first)
+			}
+		}
+		return first
+	}
+	rv.mu.Lock()
+	defer rv.mu.Unlock()
+	for _, l := range todo {
+		r := &s.Reviews[l.review]
+		sha := shas[key{r.CommitID, l.path}]
+		r.FileSHAs[l.path] = sha
+		if !rv.NoCache {
+			if len(rv.fileSHAs) > maxFileSHAs {
+				clear(rv.fileSHAs)
+			}
+			rv.fileSHAs[fileSHAKey(s.Repo, r.CommitID, l.path)] = sha
 		}
 	}
 	return nil
 }
 
 // memberships looks up, for the teams that own changed files, whether each
-// reviewer who approved or requested changes is a member.
+// reviewer is a member, all at once. Bots are in no team.
 func (rv *Reviewer) memberships(ctx context.Context, gh GitHub, s *Snapshot) error {
 	teams := map[string]bool{}
 	if s.Base.Owners != nil {
-		for _, f := range s.Files {
-			owners, _ := s.Base.Owners.Match(f.Path)
+		for i := range s.Files { // by index: readDrafts writes the Content beside
+			owners, _ := s.Base.Owners.Match(s.Files[i].Path)
 			for _, o := range owners {
 				if n := strings.ToLower(strings.TrimPrefix(o, "@")); strings.Contains(n, "/") && !strings.Contains(n, "@") {
 					teams[n] = true
@@ -322,148 +514,60 @@ func (rv *Reviewer) memberships(ctx context.Context, gh GitHub, s *Snapshot) err
 		}
 	}
 	reviewers := map[string]bool{}
-	for _, r := range s.Reviews {
-		reviewers[strings.ToLower(r.User)] = true
+	for i := range s.Reviews { // by index: reviewFileSHAs writes beside
+		if l := strings.ToLower(s.Reviews[i].User); !strings.HasSuffix(l, "[bot]") {
+			reviewers[l] = true
+		}
 	}
-	teamList := sortedSet(teams)
-	logins := sortedSet(reviewers)
-	for _, team := range teamList {
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, 8)
+	)
+	record := func(team, login string, ok bool) {
+		if ok {
+			if s.Members[team] == nil {
+				s.Members[team] = map[string]bool{}
+			}
+			s.Members[team][login] = true
+		}
+	}
+	for _, team := range sortedSet(teams) {
 		org, slug, _ := strings.Cut(team, "/")
-		for _, login := range logins {
+		for _, login := range sortedSet(reviewers) {
 			key := team + "\x00" + login
 			rv.mu.Lock()
 			e, ok := rv.members[key]
 			rv.mu.Unlock()
-			if !ok || rv.now().After(e.expires) {
+			if ok && !rv.NoCache && !rv.now().After(e.expires) {
+				mu.Lock()
+				record(team, login, e.ok)
+				mu.Unlock()
+				continue
+			}
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
 				member, err := gh.IsTeamMember(ctx, org, slug, login)
+				mu.Lock()
+				defer mu.Unlock()
 				if err != nil {
-					return fmt.Errorf("checking whether %s is in team %s: %w", login, team, err)
-				}
-				e = memberEntry{ok: member, expires: rv.now().Add(rv.MemberTTL)}
-				rv.mu.Lock()
-				rv.members[key] = e
-				rv.mu.Unlock()
-			}
-			if e.ok {
-				if s.Members[team] == nil {
-					s.Members[team] = map[string]bool{}
-				}
-				s.Members[team][login] = true
-			}
-		}
-	}
-	return nil
-}
-
-// loadBase reads config, CODEOWNERS and register from the tip of the base
-// branch, reusing the index when the tree has not changed.
-func (rv *Reviewer) loadBase(ctx context.Context, gh GitHub, repo Repo, branch string) (*policy.Base, string, error) {
-	sha, err := gh.BranchSHA(ctx, repo, branch)
-	if err != nil {
-		return nil, "", err
-	}
-	tree, err := gh.Tree(ctx, repo, sha)
-	if err != nil {
-		return nil, sha, err
-	}
-	if tree.Truncated {
-		return nil, sha, fmt.Errorf("the base branch has too many files for GitHub to list at once")
-	}
-	key := repo.String() + "\x00" + tree.SHA
-	if b := rv.bases.get(key); b != nil {
-		return b, sha, nil
-	}
-	bt := &blobTree{ctx: ctx, gh: gh, rv: rv, repo: repo, tree: tree}
-	if err := rv.prefetchRegister(ctx, gh, repo, bt); err != nil {
-		return nil, sha, err
-	}
-	base := policy.LoadBase(bt)
-	if bt.err != nil {
-		return nil, sha, bt.err
-	}
-	rv.bases.put(key, base)
-	return base, sha, nil
-}
-
-// prefetchRegister reads the register's blobs that are not cached yet,
-// several at a time, so a first look at a large register is not one round
-// trip after another. Which files are the register comes from the config.
-func (rv *Reviewer) prefetchRegister(ctx context.Context, gh GitHub, repo Repo, bt *blobTree) error {
-	globs := policy.DefaultConfig().Register
-	if data, err := bt.ReadFile(policy.ConfigPath); err == nil {
-		if cfg, errs := policy.ParseConfig(policy.ConfigPath, data); len(errs) == 0 {
-			globs = cfg.Register
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	reg := policy.CompileGlobs(globs)
-	todo := make(chan string)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var first error
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for sha := range todo {
-				if _, err := rv.blob(ctx, gh, repo, sha); err != nil {
-					mu.Lock()
 					if first == nil {
-						first = err
+						first = fmt.Errorf("checking whether %s is in team %s: %w", login, team, err)
 					}
-					mu.Unlock()
+					return
 				}
-			}
-		}()
-	}
-	for p, sha := range bt.tree.Blobs {
-		if _, ok := reg.Match(p); ok {
-			if _, cached := rv.blobs.get(sha); !cached {
-				todo <- sha
-			}
+				record(team, login, member)
+				if !rv.NoCache {
+					rv.mu.Lock()
+					rv.members[key] = memberEntry{ok: member, expires: rv.now().Add(rv.MemberTTL)}
+					rv.mu.Unlock()
+				}
+			}()
 		}
 	}
-	close(todo)
 	wg.Wait()
 	return first
-}
-
-// blobTree is a policy.Tree over a GitHub tree, reading blobs on demand.
-type blobTree struct {
-	ctx  context.Context
-	gh   GitHub
-	rv   *Reviewer
-	repo Repo
-	tree *Tree
-	mu   sync.Mutex
-	err  error
-}
-
-func (t *blobTree) Paths() []string {
-	out := make([]string, 0, len(t.tree.Blobs))
-	for p := range t.tree.Blobs {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func (t *blobTree) ReadFile(p string) ([]byte, error) {
-	sha, ok := t.tree.Blobs[p]
-	if !ok {
-		if kind, ok := t.tree.Special[p]; ok {
-			return nil, fmt.Errorf("%s is a %s, not a file", p, kind)
-		}
-		return nil, fs.ErrNotExist
-	}
-	b, err := t.rv.blob(t.ctx, t.gh, t.repo, sha)
-	if err != nil {
-		t.mu.Lock()
-		if t.err == nil {
-			t.err = fmt.Errorf("reading %s: %w", p, err)
-		}
-		t.mu.Unlock()
-	}
-	return b, err
 }

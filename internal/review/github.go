@@ -26,6 +26,14 @@ type GitHub interface {
 	// BotFingerprints lists the fingerprints of the bot's review comments.
 	BotFingerprints(ctx context.Context, repo Repo, number int) (map[string]bool, error)
 	CheckRuns(ctx context.Context, repo Repo, sha, name string) ([]CheckRun, error)
+	// Compare lists the files that differ from base to head (GitHub's
+	// three-dot compare, at most 300 files).
+	Compare(ctx context.Context, repo Repo, base, head string) (*Comparison, error)
+	// Archive reads a commit's files from the repository's tarball: one
+	// API call however many files there are (the download itself does not
+	// count against the rate limit). It returns every regular file's blob
+	// SHA, and the content of those keep accepts.
+	Archive(ctx context.Context, repo Repo, commit string, keep func(path string, size int64) bool) (*Archive, error)
 
 	// Writes.
 	AddLabels(ctx context.Context, repo Repo, number int, labels []string) error
@@ -49,6 +57,28 @@ type Tree struct {
 	Special map[string]string
 	// Truncated is set when GitHub could not list the whole tree.
 	Truncated bool
+}
+
+// Comparison is what changed between two commits.
+type Comparison struct {
+	// Status is GitHub's: "ahead" (head descends from base), "identical",
+	// "behind" or "diverged". Files is an exact diff of the two trees
+	// only when ahead or identical.
+	Status string
+	// Files changed; SHA is the blob at head ("" when removed).
+	Files []ChangedFile
+	// Truncated is set when GitHub may not have listed every file.
+	Truncated bool
+}
+
+// Archive is a commit's files read from its tarball.
+type Archive struct {
+	// Blobs maps every regular file to its blob SHA.
+	Blobs map[string]string
+	// Content holds the files that were asked for.
+	Content map[string][]byte
+	// Special are the paths that are not regular files: "symbolic link".
+	Special map[string]string
 }
 
 // ErrNotFound is returned by GitHub implementations for a 404.

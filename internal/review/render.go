@@ -217,6 +217,20 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 	if len(errs) > 0 {
 		b.WriteString("\n**Errors to fix:**\n\n" + strings.Join(errs, "\n") + "\n")
 	}
+	if s.Base != nil && len(s.Base.Findings) > 0 {
+		// CODEOWNERS lines skipped (as GitHub skips them), register
+		// documents that cannot be read: the review goes on without them.
+		fmt.Fprintf(&b, "\n**Problems on the base branch `%s`** (fix them in a pull request to it; until then they are left out):\n\n", s.PR.BaseRef)
+		for i, f := range s.Base.Findings {
+			if i == 20 {
+				fmt.Fprintf(&b, "- and %d more\n", len(s.Base.Findings)-i)
+				break
+			}
+			where := fmt.Sprintf("line %d", max(f.Line, 1))
+			msg := strings.TrimPrefix(f.Message, where+": ")
+			fmt.Fprintf(&b, "- `%s` %s: %s\n", f.Path, where, msg)
+		}
+	}
 	if notes := foreignChecks(s, cfg); notes != "" {
 		b.WriteString("\n" + notes + "\n")
 	}

@@ -3,9 +3,11 @@
 // should show (labels, review requests, the check, the comment) with a pure
 // function, and apply that decision to GitHub as an idempotent diff.
 //
-// Nothing is kept between evaluations except caches of immutable things
-// (blobs by SHA, file SHAs at a commit): GitHub is the source of truth, so a
-// restart loses nothing.
+// Nothing is kept between evaluations but caches (blobs by SHA, file SHAs
+// at a commit, base branches' indexes, team memberships for a few minutes,
+// and what the bot last read or wrote of a pull request's comments, checked
+// against its comment counts): GitHub is the source of truth, so a restart
+// loses nothing.
 package review
 
 import (
@@ -41,6 +43,11 @@ type PullRequest struct {
 	RequestedTeams []string
 	// HeadRepo is where the head branch lives: a fork differs from Repo.
 	HeadRepo Repo
+	// Comments and ReviewComments count the pull request's issue comments
+	// and review comments, when Counted: an unchanged count tells that no
+	// comment was added or deleted since.
+	Comments, ReviewComments int
+	Counted                  bool
 }
 
 // ChangedFile is a file the pull request changes.
@@ -55,6 +62,9 @@ type ChangedFile struct {
 	// ReadErr says why Content could not be read (a submodule, a symbolic
 	// link, too large, an API error). Such a draft never passes.
 	ReadErr string
+	// Commit is the commit the listing showed the file at, when GitHub
+	// says (the ref of its contents URL): the head it was listed for.
+	Commit string
 }
 
 // Review is one submitted review.

@@ -37,6 +37,7 @@ type Repo struct {
 	checkRuns []*checkRun
 	suites    map[string]int64 // "appID/headSHA" -> check suite ID
 	statuses  []*commitStatus
+	special   map[string]string // path+"\x00"+sha -> tree mode of a symlink or submodule (zz_special.go)
 }
 
 // object is a git object. data is what git hashes after the header.
@@ -102,7 +103,10 @@ func (r *Repo) writeBlob(content []byte) string {
 // writeTree stores the tree objects for a flattened snapshot and returns the
 // root tree's SHA. Entries are ordered as git orders them: by name, with
 // subtree names compared as if they ended in "/".
-func (r *Repo) writeTree(files map[string]string) string {
+func (r *Repo) writeTree(files map[string]string) string { return r.writeTreeAt("", files) }
+
+// writeTreeAt is writeTree for the subtree at prefix ("" or "dir/").
+func (r *Repo) writeTreeAt(prefix string, files map[string]string) string {
 	entries := map[string]treeEntry{}
 	subdirs := map[string]map[string]string{}
 	for p, sha := range files {
@@ -112,11 +116,12 @@ func (r *Repo) writeTree(files map[string]string) string {
 			}
 			subdirs[dir][rest] = sha
 		} else {
-			entries[p] = treeEntry{name: p, mode: "100644", typ: "blob", sha: sha}
+			mode, typ := r.entryMode(prefix+p, sha) // zz_special.go
+			entries[p] = treeEntry{name: p, mode: mode, typ: typ, sha: sha}
 		}
 	}
 	for dir, sub := range subdirs {
-		entries[dir] = treeEntry{name: dir, mode: "040000", typ: "tree", sha: r.writeTree(sub)}
+		entries[dir] = treeEntry{name: dir, mode: "040000", typ: "tree", sha: r.writeTreeAt(prefix+dir+"/", sub)}
 	}
 	list := make([]treeEntry, 0, len(entries))
 	for _, e := range entries {

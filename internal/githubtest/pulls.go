@@ -31,6 +31,7 @@ type pull struct {
 	teams    []string // requested team slugs
 	reviews  []*review
 	comments []*reviewComment
+	fork     string // owner of the fork the head branch lives in; "" for this repository (zz_special.go)
 }
 
 // OpenPR opens a pull request from branch head into branch base (the
@@ -174,6 +175,7 @@ func (s *Server) pullJSON(r *Repo, p *pull, full bool) *github.PullRequest {
 			return out
 		}(),
 	}
+	s.forkHead(r, p, out) // zz_special.go
 	for _, l := range r.issues[p.number].labels {
 		out.Labels = append(out.Labels, s.labelJSON(r, l))
 	}

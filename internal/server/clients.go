@@ -29,6 +29,13 @@ type Clients interface {
 	Installation(ctx context.Context, id int64) (*github.Client, error)
 }
 
+// Forgetter is implemented by Clients that cache per-installation clients:
+// Forget drops an installation's client and token (uninstalled, suspended,
+// or its token refused), so the next use asks GitHub for a new token.
+type Forgetter interface {
+	Forget(id int64)
+}
+
 // ErrNoInstallation is returned when GitHub refuses an installation token.
 var ErrNoInstallation = errors.New("GitHub refuses a token for this installation")
 
@@ -43,6 +50,8 @@ type AppClients struct {
 	// Retry retries every request to GitHub that failed for a passing
 	// reason (5xx, resets, rate limits); it also reports the rate limit.
 	Retry *ghretry.Transport
+	// NoETags turns the ETag revalidation off (Config.NoCache).
+	NoETags bool
 
 	mu    sync.Mutex
 	insts map[int64]*instClient
@@ -97,7 +106,11 @@ func (c *AppClients) Installation(ctx context.Context, id int64) (*github.Client
 		// Each installation revalidates its GETs with ETags through its
 		// own cache (its token decides what it may see); 304s cost no
 		// rate limit. Token requests go through the same retrying base.
-		iatr, err := ghinstallation.NewAppsTransport(&ghcache.Transport{Base: c.Retry}, c.appID, c.key)
+		var base http.RoundTripper = &ghcache.Transport{Base: c.Retry}
+		if c.NoETags {
+			base = c.Retry
+		}
+		iatr, err := ghinstallation.NewAppsTransport(base, c.appID, c.key)
 		if err != nil {
 			c.mu.Unlock()
 			return nil, err
@@ -129,4 +142,11 @@ func (c *AppClients) Installation(ctx context.Context, id int64) (*github.Client
 		return nil, fmt.Errorf("getting a token for installation %d: %w", id, err)
 	}
 	return ic.gh, nil
+}
+
+// Forget implements Forgetter.
+func (c *AppClients) Forget(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.insts, id)
 }

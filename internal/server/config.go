@@ -24,6 +24,10 @@ const (
 	EnvWebhookSecret  = "CLEARANCE_WEBHOOK_SECRET"
 	EnvAPIURL         = "CLEARANCE_GITHUB_API_URL"
 	EnvAddr           = "CLEARANCE_ADDR"
+	// EnvReconcileInterval is how often open pull requests are checked
+	// for a missing or outdated check (a Go duration, like 10m; "off"
+	// turns the periodic sweep off, leaving only the one at start-up).
+	EnvReconcileInterval = "CLEARANCE_RECONCILE_INTERVAL"
 )
 
 // Defaults.
@@ -38,6 +42,13 @@ const (
 	DefaultShutdownTimeout = 25 * time.Second
 	DefaultRetryDelay      = 15 * time.Second
 	DefaultMaxAttempts     = 4
+	// DefaultReconcileInterval is how often the open pull requests of
+	// every installation are checked for a missing or outdated check.
+	DefaultReconcileInterval = 10 * time.Minute
+	// DefaultFullReconcileEvery makes every sixth periodic reconcile (so
+	// hourly by default) evaluate every open pull request, not only those
+	// whose check is missing or outdated.
+	DefaultFullReconcileEvery = 6
 )
 
 // Config is what the server needs. Zero values of the optional fields take
@@ -73,6 +84,29 @@ type Config struct {
 	RetryDelay  time.Duration
 	MaxAttempts int
 
+	// ReconcileInterval is how often the server lists the open pull
+	// requests of every installation and re-evaluates those whose check
+	// is missing, not for the current head, or says it could not evaluate
+	// (it also does so at start-up, for every open pull request). GitHub
+	// does not redeliver failed webhooks, so this is what makes a lost
+	// event cost at most one interval. Zero is DefaultReconcileInterval;
+	// negative turns reconciling off entirely (tests).
+	ReconcileInterval time.Duration
+	// FullReconcileEvery makes every Nth periodic reconcile evaluate every
+	// open pull request (catching lost review events and config pushes);
+	// so does the first one after start-up and any one after the server
+	// had to turn work away. Zero is DefaultFullReconcileEvery; negative
+	// means never (except at start-up and after lost work).
+	FullReconcileEvery int
+
+	// API retries (internal/ghretry): tries per request and the bounds of
+	// the backoff between them. Zero values take ghretry's defaults (5
+	// tries, 200 ms to 10 s, rate-limit waits up to 60 s).
+	APIAttempts   int
+	APIMinBackoff time.Duration
+	APIMaxBackoff time.Duration
+	APIMaxWait    time.Duration
+
 	// Logger receives structured logs; a JSON logger on stderr when nil.
 	Logger *slog.Logger
 	// Transport is the HTTP transport to GitHub; http.DefaultTransport when
@@ -84,6 +118,9 @@ type Config struct {
 	Clients Clients
 	// Now is the time evaluations see (embargoes); time.Now when nil.
 	Now func() time.Time
+	// NoCache turns off the reviewer's caches and the ETag revalidation of
+	// reads: the naive baseline cmd/loadgen compares with. Not for use.
+	NoCache bool
 }
 
 // ConfigError is a setting that is missing or wrong. Its message names the
@@ -104,6 +141,8 @@ type Settings struct {
 	WebhookSecret  string
 	APIURL         string
 	Addr           string
+	// ReconcileInterval is a Go duration ("10m"), or "off".
+	ReconcileInterval string
 }
 
 // SettingsFromEnv reads the CLEARANCE_* variables with getenv (os.Getenv
@@ -119,6 +158,8 @@ func SettingsFromEnv(getenv func(string) string) Settings {
 		WebhookSecret:  getenv(EnvWebhookSecret),
 		APIURL:         getenv(EnvAPIURL),
 		Addr:           getenv(EnvAddr),
+
+		ReconcileInterval: getenv(EnvReconcileInterval),
 	}
 }
 
@@ -185,6 +226,18 @@ func (st Settings) Config() (Config, error) {
 		cfg.Addr = DefaultAddr
 	} else if !strings.Contains(cfg.Addr, ":") {
 		bad(EnvAddr, "must be host:port or :port, like :8080; got %q", cfg.Addr)
+	}
+
+	switch v := strings.TrimSpace(st.ReconcileInterval); {
+	case v == "":
+	case strings.EqualFold(v, "off"):
+		cfg.ReconcileInterval = reconcileOnlyAtStart
+	default:
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			bad(EnvReconcileInterval, "must be a duration of at least 1s, like 10m or 1h, or \"off\"; got %q", v)
+		}
+		cfg.ReconcileInterval = d
 	}
 	return cfg, errors.Join(errs...)
 }
@@ -253,6 +306,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.ReconcileInterval == 0 {
+		c.ReconcileInterval = DefaultReconcileInterval
+	}
+	if c.FullReconcileEvery == 0 {
+		c.FullReconcileEvery = DefaultFullReconcileEvery
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -126,5 +127,32 @@ func TestIsRecheck(t *testing.T) {
 		if got := isRecheck(body); got != want {
 			t.Errorf("isRecheck(%q) = %v; want %v", body, got, want)
 		}
+	}
+}
+
+func TestReconcileIntervalSetting(t *testing.T) {
+	key := testKeyPEM(t)
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		bad  bool
+	}{
+		{"", 0, false}, {"5m", 5 * time.Minute, false}, {" 1h ", time.Hour, false}, {"OFF", reconcileOnlyAtStart, false},
+		{"10", 0, true}, {"500ms", 0, true}, {"-5m", 0, true}, {"soon", 0, true},
+	} {
+		cfg, err := Settings{AppID: "1", PrivateKey: key, WebhookSecret: "s", ReconcileInterval: tc.in}.Config()
+		if tc.bad {
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Var != EnvReconcileInterval {
+				t.Errorf("%q: %v; want an error naming %s", tc.in, err, EnvReconcileInterval)
+			}
+			continue
+		}
+		if err != nil || cfg.ReconcileInterval != tc.want {
+			t.Errorf("%q: %v %v; want %v", tc.in, cfg.ReconcileInterval, err, tc.want)
+		}
+	}
+	if d := (Config{}).withDefaults(); d.ReconcileInterval != DefaultReconcileInterval || d.FullReconcileEvery != DefaultFullReconcileEvery {
+		t.Errorf("defaults: %v every %d", d.ReconcileInterval, d.FullReconcileEvery)
 	}
 }

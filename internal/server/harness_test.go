@@ -102,6 +102,7 @@ type harness struct {
 	key   []byte
 	files map[string]string // examples/content
 	logs  *syncBuffer
+	mu    sync.Mutex // seq, for tests that deliver from several goroutines
 	seq   int
 }
 
@@ -122,7 +123,7 @@ func unstarted() harnessOpt { return func(_ *server.Config, start *bool) { *star
 // its installation, and starts the server.
 func newHarness(t *testing.T, base map[string]string, opts ...harnessOpt) *harness {
 	t.Helper()
-	h := &harness{t: t, gh: githubtest.NewServer(t), files: exampleFiles(t), logs: &syncBuffer{}}
+	h := &harness{t: t, gh: githubtest.NewServer(t), files: exampleFiles(t)}
 	if base == nil {
 		base = pick(h.files, ".github/", "published/")
 	}
@@ -132,36 +133,9 @@ func newHarness(t *testing.T, base map[string]string, opts ...harnessOpt) *harne
 	h.gh.AddTeam(owner, "comms-team", "carol")
 	h.gh.AddTeam(owner, "housing-team", "hank")
 	h.gh.CreateInstallation(instID, owner, repoName)
-
-	cfg := server.Config{
-		AppID:         appID,
-		PrivateKey:    h.key,
-		WebhookSecret: []byte(secret),
-		APIURL:        h.gh.BaseURL().String(),
-		Workers:       4,
-		Logger:        slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:           func() time.Time { return evalNow },
-		RetryDelay:    5 * time.Millisecond,
-		MaxAttempts:   3,
-	}
-	start := true
-	for _, o := range opts {
-		o(&cfg, &start)
-	}
-	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatalf("server.New: %v", err)
-	}
-	h.srv = srv
-	h.hook = httptest.NewServer(srv)
+	r := h.newReplica(opts...)
+	h.srv, h.hook, h.logs = r.srv, r.hook, r.logs
 	t.Cleanup(func() {
-		h.hook.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		h.checkLogs()
 		// Every request the App sent must be one GitHub's REST
 		// description allows. (The fake's answers are its owner's to
 		// check.)
@@ -170,8 +144,63 @@ func newHarness(t *testing.T, base map[string]string, opts ...harnessOpt) *harne
 				t.Errorf("request not as GitHub describes it: %s", p)
 			}
 		}
+	})
+	return h
+}
+
+// replica is one instance of the server (one pod behind the load
+// balancer) on the harness's fake GitHub.
+type replica struct {
+	srv  *server.Server
+	hook *httptest.Server
+	logs *syncBuffer
+}
+
+// baseConfig is the harness's server config, logging to logs.
+func (h *harness) baseConfig(logs *syncBuffer) server.Config {
+	return server.Config{
+		AppID:         appID,
+		PrivateKey:    h.key,
+		WebhookSecret: []byte(secret),
+		APIURL:        h.gh.BaseURL().String(),
+		Workers:       4,
+		Logger:        slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Now:           func() time.Time { return evalNow },
+		RetryDelay:    5 * time.Millisecond,
+		MaxAttempts:   3,
+		// Off unless a test turns it on (withReconcile): the tests that
+		// count evaluations or calls expect only their events' work.
+		ReconcileInterval: -1,
+	}
+}
+
+// newReplica starts another server on the same fake GitHub; it is shut
+// down (and its logs checked) when the test ends.
+func (h *harness) newReplica(opts ...harnessOpt) *replica {
+	h.t.Helper()
+	t := h.t
+	r := &replica{logs: &syncBuffer{}}
+	cfg := h.baseConfig(r.logs)
+	start := true
+	for _, o := range opts {
+		o(&cfg, &start)
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	r.srv = srv
+	r.hook = httptest.NewServer(srv)
+	t.Cleanup(func() {
+		r.hook.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		checkLogs(t, r.logs.String())
 		if t.Failed() {
-			t.Logf("server logs:\n%s", h.logs.String())
+			t.Logf("server logs:\n%s", r.logs.String())
 		}
 	})
 	if start {
@@ -179,7 +208,20 @@ func newHarness(t *testing.T, base map[string]string, opts ...harnessOpt) *harne
 			t.Fatal(err)
 		}
 	}
-	return h
+	return r
+}
+
+// withReconcile turns reconciling on, every interval.
+func withReconcile(interval time.Duration) harnessOpt {
+	return withConfig(func(c *server.Config) { c.ReconcileInterval = interval })
+}
+
+// quickAPIRetries makes the transport's retries fast (tests that make
+// GitHub fail on purpose).
+func quickAPIRetries() harnessOpt {
+	return withConfig(func(c *server.Config) {
+		c.APIAttempts, c.APIMinBackoff, c.APIMaxBackoff, c.APIMaxWait = 3, time.Millisecond, 5*time.Millisecond, 50*time.Millisecond
+	})
 }
 
 // knownSpecGap is a request the fake's validator rejects wrongly: go-github
@@ -198,17 +240,21 @@ func isRequestProblem(p string) bool {
 	return false
 }
 
+// secretMarks are what a secret looks like: the webhook secret, a PEM
+// key, an installation token, an Authorization header, a JWT.
+var secretMarks = []string{secret, "PRIVATE KEY", "ghs_", "Bearer ", "eyJ"}
+
 // checkLogs fails when a secret shows in the logs.
-func (h *harness) checkLogs() {
-	logs := h.logs.String()
-	for _, s := range []string{secret, "PRIVATE KEY", "ghs_", "Bearer ", "eyJ"} {
+func checkLogs(t *testing.T, logs string) {
+	t.Helper()
+	for _, s := range secretMarks {
 		if strings.Contains(logs, s) {
-			h.t.Errorf("the logs contain a secret (%q)", s)
+			t.Errorf("the logs contain a secret (%q)", s)
 		}
 	}
 	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
 		if line != "" && !json.Valid([]byte(line)) {
-			h.t.Errorf("log line is not JSON: %s", line)
+			t.Errorf("log line is not JSON: %s", line)
 		}
 	}
 }
@@ -222,7 +268,13 @@ type response struct {
 // post sends a webhook with explicit headers and returns the answer.
 func (h *harness) post(body []byte, headers map[string]string) response {
 	h.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, h.hook.URL+"/webhook", bytes.NewReader(body))
+	return h.postTo(h.hook, body, headers)
+}
+
+// postTo sends a webhook to one replica.
+func (h *harness) postTo(hook *httptest.Server, body []byte, headers map[string]string) response {
+	h.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, hook.URL+"/webhook", bytes.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -231,7 +283,7 @@ func (h *harness) post(body []byte, headers map[string]string) response {
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := h.hook.Client().Do(req)
+	resp, err := hook.Client().Do(req)
 	if err != nil {
 		h.t.Fatalf("POST /webhook: %v", err)
 	}
@@ -261,12 +313,45 @@ func (h *harness) deliverAs(delivery, event string, payload any) response {
 // processed, and fails unless it was accepted (202) or ignored (200).
 func (h *harness) deliver(event string, payload any) response {
 	h.t.Helper()
+	h.mu.Lock()
 	h.seq++
-	r := h.deliverAs(fmt.Sprintf("00000000-0000-4000-8000-%012d", h.seq), event, payload)
+	delivery := fmt.Sprintf("00000000-0000-4000-8000-%012d", h.seq)
+	h.mu.Unlock()
+	r := h.deliverAs(delivery, event, payload)
 	if r.status != http.StatusAccepted && r.status != http.StatusOK {
 		h.t.Fatalf("delivering %s: %d %s", event, r.status, r.body)
 	}
 	return r
+}
+
+// deliverTo sends a signed event with a new delivery id to one replica,
+// waits until that replica is idle, and fails unless it was taken.
+func (h *harness) deliverTo(r *replica, event string, payload any) response {
+	h.t.Helper()
+	body, err := json.Marshal(payload)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.mu.Lock()
+	h.seq++
+	delivery := fmt.Sprintf("00000000-0000-4000-9000-%012d", h.seq)
+	h.mu.Unlock()
+	resp := h.postTo(r.hook, body, signedHeaders(event, delivery, body))
+	if resp.status != http.StatusAccepted && resp.status != http.StatusOK {
+		h.t.Fatalf("delivering %s: %d %s", event, resp.status, resp.body)
+	}
+	waitIdle(h.t, r.srv)
+	return resp
+}
+
+// waitIdle waits until a server has processed everything it took.
+func waitIdle(t *testing.T, srv *server.Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := srv.WaitIdle(ctx); err != nil {
+		t.Fatalf("the server did not become idle: %v", err)
+	}
 }
 
 // wait waits until the server's queue is idle.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clearance-dev/clearance/internal/ghretry"
 	"github.com/clearance-dev/clearance/internal/review"
 	"github.com/google/go-github/v60/github"
 )
@@ -30,6 +31,8 @@ const (
 	jobSweep
 	// jobInstallation sweeps every repository of an installation.
 	jobInstallation
+	// jobReconcile sweeps every installation of the App.
+	jobReconcile
 )
 
 func (k jobKind) String() string {
@@ -42,6 +45,8 @@ func (k jobKind) String() string {
 		return "sweep"
 	case jobInstallation:
 		return "installation"
+	case jobReconcile:
+		return "reconcile"
 	}
 	return "?"
 }
@@ -63,6 +68,12 @@ type job struct {
 	// a recheck is asked for when something outside the pull request
 	// changed.
 	fresh bool
+	// onlyStale sweeps (reconcile) queue only the pull requests whose
+	// check is missing or outdated; a full sweep queues every one.
+	onlyStale bool
+	// moves counts the evaluations in a row that found the pull request
+	// changed under them (see guard).
+	moves int
 	// deliveries and events that asked for this work, for the logs.
 	deliveries []string
 	events     []string
@@ -93,6 +104,8 @@ func installationJob(inst int64) job {
 func (j job) merge(o job) job {
 	j.inst = o.inst // the latest installation seen wins
 	j.fresh = j.fresh || o.fresh
+	j.onlyStale = j.onlyStale && o.onlyStale // a full sweep wins
+	j.moves = min(j.moves, o.moves)
 	j.attempt = min(j.attempt, o.attempt) // a new event starts afresh
 	if j.user == "" {
 		j.user = o.user
@@ -134,6 +147,9 @@ func (j job) logAttrs() []any {
 	if j.attempt > 0 {
 		a = append(a, "attempt", j.attempt+1)
 	}
+	if j.onlyStale {
+		a = append(a, "only_stale", true)
+	}
 	return a
 }
 
@@ -156,6 +172,10 @@ func (s *Server) run(j job) {
 	log := s.log.With(j.logAttrs()...)
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.EvalTimeout)
 	defer cancel()
+	ctx = ghretry.WithBudget(ctx, budgetKey(j.inst)) // budget.go
+	if s.holdBack(j, log) {
+		return
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			s.stats.jobErrors.Add(1)
@@ -173,9 +193,16 @@ func (s *Server) run(j job) {
 		err = s.sweep(ctx, log, j)
 	case jobInstallation:
 		err = s.sweepInstallation(ctx, log, j)
+	case jobReconcile:
+		err = s.reconcile(ctx, log, j)
 	}
 	if err != nil {
 		s.stats.jobErrors.Add(1)
+		if unauthorized(err) && j.inst != 0 {
+			// A token GitHub no longer takes (the App was uninstalled):
+			// the retry asks for a new one, which tells.
+			s.forget(j.inst)
+		}
 		attrs := []any{"error", err.Error(), "duration_ms", time.Since(start).Milliseconds()}
 		switch {
 		case errors.Is(err, ErrNoInstallation):
@@ -183,11 +210,20 @@ func (s *Server) run(j job) {
 		case s.ctx.Err() != nil:
 			log.Warn("job cancelled by the shutdown", attrs...)
 		case j.attempt+1 >= s.cfg.MaxAttempts:
-			log.Error("job failed; giving up", attrs...)
+			// The next reconcile evaluates every open pull request.
+			s.missed.Store(true)
+			log.Error("job failed; giving up until the next reconcile", attrs...)
 		default:
 			d := s.retryDelay(j.attempt)
+			if until := rateLimitWait(err); until > d {
+				// GitHub said when it takes requests again: trying
+				// earlier only fails again (go-github refuses without
+				// asking until then).
+				d = min(until, time.Hour)
+			}
 			j.attempt++
 			if qerr := s.q.later(j, d); qerr != nil {
+				s.missed.Store(true)
 				log.Error("job failed; cannot retry", append(attrs, "retry_error", qerr.Error())...)
 				return
 			}
@@ -207,6 +243,35 @@ func (s *Server) retryDelay(attempt int) time.Duration {
 	return d - d/5 + time.Duration(rand.Int64N(int64(d/5)*2+1))
 }
 
+// forget drops the cached client of an installation.
+func (s *Server) forget(inst int64) {
+	if f, ok := s.clients.(Forgetter); ok {
+		f.Forget(inst)
+	}
+}
+
+// unauthorized reports whether GitHub answered 401 (a token it does not
+// take).
+func unauthorized(err error) bool {
+	var er *github.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnauthorized
+}
+
+// rateLimitWait is how long until GitHub takes requests again when err is
+// a rate limit: the primary limit's reset, or a secondary limit's
+// Retry-After. Zero otherwise.
+func rateLimitWait(err error) time.Duration {
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return time.Until(rl.Rate.Reset.Time) + time.Second
+	}
+	var ab *github.AbuseRateLimitError
+	if errors.As(err, &ab) && ab.RetryAfter != nil {
+		return *ab.RetryAfter
+	}
+	return 0
+}
+
 // installationClient is the installation's go-github client.
 func (s *Server) installationClient(ctx context.Context, inst int64) (*github.Client, error) {
 	if inst == 0 {
@@ -215,7 +280,18 @@ func (s *Server) installationClient(ctx context.Context, inst int64) (*github.Cl
 	return s.clients.Installation(ctx, inst)
 }
 
-// evaluate reviews one pull request: gather, decide, apply.
+// maxMoves bounds the evaluations in a row that may be redone at once
+// because the pull request changed under them; beyond it, the job fails and
+// is retried with backoff like any other failure.
+const maxMoves = 5
+
+// evaluate reviews one pull request: gather, decide, apply. The writes go
+// through a guard: before the first write it checks that the pull request's
+// head and base have not moved since the snapshot (if they have, nothing is
+// written and the evaluation is redone), and after writing it checks that
+// nothing the decision read has changed meanwhile (head, base, reviews, the
+// base branch), redoing the evaluation if it has. So replicas that evaluate
+// the same pull request at once converge on the latest state.
 func (s *Server) evaluate(ctx context.Context, log *slog.Logger, j job) error {
 	s.stats.evaluations.Add(1)
 	gh, err := s.installationClient(ctx, j.inst)
@@ -231,7 +307,8 @@ func (s *Server) evaluate(ctx context.Context, log *slog.Logger, j job) error {
 		rv = s.newReviewer()
 	}
 	start := time.Now()
-	snap, dec, err := rv.Review(ctx, review.NewClient(gh, bot), j.repo, j.number)
+	g := newGuard(review.NewClient(gh, bot), gh, j.repo, j.number, bot, s.beforeWrite)
+	snap, dec, err := rv.Review(ctx, g, j.repo, j.number)
 	attrs := []any{"duration_ms", time.Since(start).Milliseconds()}
 	if snap != nil && snap.PR.HeadSHA != "" {
 		attrs = append(attrs, "head_sha", snap.PR.HeadSHA, "base", snap.PR.BaseRef)
@@ -241,10 +318,42 @@ func (s *Server) evaluate(ctx context.Context, log *slog.Logger, j job) error {
 			"drafts", len(dec.Drafts), "labels", dec.Labels,
 			"requested_users", dec.RequestUsers, "requested_teams", dec.RequestTeams)
 	}
+	switch {
+	case err == nil && g.wrote() > 0:
+		// Another replica may have written a newer outcome meanwhile; if
+		// what this one read has changed, its writes may be the older.
+		err = g.after(ctx)
+	case err != nil:
+		// The job is retried anyway; but a summary comment it created
+		// must not stay doubled by another replica's.
+		g.dedupeComments(ctx)
+	}
+	if errors.Is(err, errMoved) {
+		rv.Forget(j.repo, j.number) // what it remembers of the comments may be another replica's now
+		return s.redo(log, j, err, attrs)
+	}
 	if err != nil {
 		return fmt.Errorf("evaluating %s#%d: %w", j.repo, j.number, err)
 	}
-	log.Info("evaluated", attrs...)
+	log.Info("evaluated", append(attrs, "writes", g.wrote())...)
+	return nil
+}
+
+// redo queues an evaluation again, at once, because the pull request
+// changed while it ran.
+func (s *Server) redo(log *slog.Logger, j job, why error, attrs []any) error {
+	if j.moves+1 >= maxMoves {
+		return fmt.Errorf("evaluating %s#%d: %w (%d times in a row)", j.repo, j.number, why, j.moves+1)
+	}
+	ev := evaluateJob(j.inst, j.repo, j.number)
+	ev.fresh, ev.moves, ev.deliveries, ev.events = j.fresh, j.moves+1, j.deliveries, j.events
+	res, err := s.q.push(ev)
+	if err != nil {
+		return fmt.Errorf("evaluating %s#%d: %w; and it cannot be queued again: %w", j.repo, j.number, why, err)
+	}
+	s.stats.moved.Add(1)
+	log.Info("the pull request changed during the evaluation; evaluating it again",
+		append(attrs, "reason", why.Error(), "queue", res.String())...)
 	return nil
 }
 
@@ -304,36 +413,53 @@ func permission(ctx context.Context, gh *github.Client, repo review.Repo, user s
 	return p.Permission, nil
 }
 
-// sweep queues an evaluation of each open pull request of a repository.
+// sweep queues an evaluation of each open pull request of a repository;
+// an onlyStale sweep (a reconcile) only of those whose check is missing or
+// outdated, and none that this server is already evaluating.
 func (s *Server) sweep(ctx context.Context, log *slog.Logger, j job) error {
 	gh, err := s.installationClient(ctx, j.inst)
 	if err != nil {
 		return err
 	}
 	opts := &github.PullRequestListOptions{State: "open", Base: j.branch, ListOptions: github.ListOptions{PerPage: 100}}
-	var numbers []int
+	var prs []*github.PullRequest
 	for {
-		prs, resp, err := gh.PullRequests.List(ctx, j.repo.Owner, j.repo.Name, opts)
+		list, resp, err := gh.PullRequests.List(ctx, j.repo.Owner, j.repo.Name, opts)
 		if err != nil {
 			return fmt.Errorf("listing the open pull requests of %s: %w", j.repo, err)
 		}
-		for _, pr := range prs {
-			numbers = append(numbers, pr.GetNumber())
-		}
+		prs = append(prs, list...)
 		if resp.NextPage == 0 {
 			break
 		}
 		opts.Page = resp.NextPage
 	}
 	var errs []error
-	for _, n := range numbers {
+	queued := 0
+	for _, pr := range prs {
+		n := pr.GetNumber()
 		ev := evaluateJob(j.inst, j.repo, n)
 		ev.deliveries, ev.events = j.deliveries, j.events
-		if _, err := s.q.push(ev); err != nil {
-			errs = append(errs, fmt.Errorf("#%d: %w", n, err))
+		if j.onlyStale {
+			if s.q.has(ev.key) {
+				continue // being evaluated now, or about to be
+			}
+			why := s.staleness(ctx, gh, j.repo, pr)
+			if why == "" {
+				continue
+			}
+			s.stats.stale.Add(1)
+			log.Info("reconcile: the check is out of date", "pr", n, "head_sha", pr.GetHead().GetSHA(), "reason", why)
 		}
+		// A full sweep (the base branch's config changed, say) redoes an
+		// evaluation running now, which may have read the old state.
+		if _, err := s.q.pushFromSweep(ev, j.onlyStale); err != nil {
+			errs = append(errs, fmt.Errorf("#%d: %w", n, err))
+			continue
+		}
+		queued++
 	}
-	log.Info("swept", "open_pull_requests", len(numbers), "not_queued", len(errs))
+	log.Info("swept", "open_pull_requests", len(prs), "queued", queued, "not_queued", len(errs))
 	if len(errs) > 0 {
 		return fmt.Errorf("queueing evaluations: %w", errors.Join(errs...))
 	}
@@ -367,7 +493,7 @@ func (s *Server) sweepInstallation(ctx context.Context, log *slog.Logger, j job)
 	var errs []error
 	for _, r := range repos {
 		sw := sweepJob(j.inst, r, "")
-		sw.deliveries, sw.events = j.deliveries, j.events
+		sw.onlyStale, sw.deliveries, sw.events = j.onlyStale, j.deliveries, j.events
 		if _, err := s.q.push(sw); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", r, err))
 		}

@@ -40,8 +40,10 @@ func (r pushResult) String() string {
 // nothing more, and a job for a running key makes it run exactly once more
 // when it finishes (the new event may have changed what it reads).
 //
-// Only waiting entries count against the bound; a rerun re-enters the queue
-// even when it is full (there are at most as many as workers).
+// Only waiting entries count against the bound, and only webhooks are held
+// to it: a rerun re-enters the queue even when it is full (there are at most
+// as many as workers), and so do retries and the evaluations a sweep queues
+// (at most one per open pull request).
 type queue struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -77,6 +79,39 @@ func (q *queue) push(j job) (pushResult, error) {
 		return 0, errQueueClosed
 	}
 	return q.pushLocked(j, true)
+}
+
+// pushFromSweep is push for the evaluations a sweep queues: the bound does
+// not apply (there is at most one entry per pull request, so a sweep adds at
+// most as many as there are open pull requests, and a bound would starve
+// the pull requests listed last), and when noRerun is set a job whose key is
+// running now is dropped rather than run once more afterwards, for work that
+// only needs to happen at least once from now (a reconcile's).
+func (q *queue) pushFromSweep(j job, noRerun bool) (pushResult, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return 0, errQueueClosed
+	}
+	if e := q.byKey[j.key]; e != nil && e.running && noRerun {
+		return pushCoalesced, nil
+	}
+	return q.pushLocked(j, false)
+}
+
+// has reports whether a job of this key waits, runs or is due later.
+func (q *queue) has(key string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.byKey[key] != nil {
+		return true
+	}
+	for _, j := range q.timers {
+		if j.key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // pushLocked is push; bounded says whether the queue's bound applies.

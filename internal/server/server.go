@@ -44,6 +44,14 @@ type Server struct {
 	ctx     context.Context // cancelled when the shutdown deadline passes
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
+	loops   sync.WaitGroup // the reconcile loop
+	stop    chan struct{}  // closed when Shutdown starts
+	// missed is set when work was turned away or given up: the next
+	// reconcile then evaluates every open pull request.
+	missed atomic.Bool
+	// beforeWrite, when set (tests), runs before an evaluation's first
+	// write, before the guard checks that the pull request has not moved.
+	beforeWrite func(repo review.Repo, number int)
 
 	started  atomic.Bool
 	draining atomic.Bool
@@ -74,12 +82,16 @@ func New(cfg Config) (*Server, error) {
 		q:          newQueue(cfg.QueueSize),
 		deliveries: newDeliveries(cfg.DeliveryMemory),
 		mux:        http.NewServeMux(),
+		stop:       make(chan struct{}),
 	}
 	if s.clients == nil {
 		c, err := NewAppClients(cfg.AppID, cfg.PrivateKey, cfg.APIURL, cfg.Transport)
 		if err != nil {
 			return nil, err
 		}
+		c.Retry.MaxAttempts, c.Retry.MinBackoff, c.Retry.MaxBackoff, c.Retry.MaxWait =
+			cfg.APIAttempts, cfg.APIMinBackoff, cfg.APIMaxBackoff, cfg.APIMaxWait
+		c.NoETags = cfg.NoCache
 		s.clients = c
 	}
 	s.reviewer = s.newReviewer()
@@ -93,6 +105,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) newReviewer() *review.Reviewer {
 	rv := review.NewReviewer(s.cfg.AppID)
 	rv.Now = s.cfg.Now
+	rv.NoCache = s.cfg.NoCache
 	return rv
 }
 
@@ -112,7 +125,7 @@ func (s *Server) Start() error {
 		go s.worker()
 	}
 	s.log.Info("clearance started", "app_id", s.cfg.AppID, "api_url", s.cfg.APIURL,
-		"workers", s.cfg.Workers, "queue_size", s.cfg.QueueSize)
+		"workers", s.cfg.Workers, "queue_size", s.cfg.QueueSize, "reconcile_interval", s.reconcileText())
 	// One attempt now, so a working setup is ready when Start returns;
 	// GitHub being unreachable must not stop the server from starting.
 	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
@@ -124,7 +137,25 @@ func (s *Server) Start() error {
 	} else {
 		s.log.Info("bot login found", "bot", bot)
 	}
+	if s.cfg.ReconcileInterval > 0 {
+		// The first round now (queued before Start returns, so WaitIdle
+		// covers it): the pull requests changed while no server ran.
+		s.queueReconcile(0)
+		s.loops.Add(1)
+		go s.reconcileLoop()
+	}
 	return nil
+}
+
+func (s *Server) reconcileText() string {
+	switch d := s.cfg.ReconcileInterval; {
+	case d < 0:
+		return "off"
+	case d == reconcileOnlyAtStart:
+		return "at start-up only"
+	default:
+		return d.String()
+	}
 }
 
 // findBot reads the bot's login until it is known or the server stops.
@@ -233,6 +264,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.stopOnce.Do(func() {
 		s.draining.Store(true)
+		close(s.stop)
+		s.loops.Wait()
 		s.httpMu.Lock()
 		hs := s.httpSrv
 		s.httpMu.Unlock()
@@ -304,6 +337,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 type counters struct {
 	received, accepted, duplicates, ignored, rejected, full atomic.Int64
 	evaluations, jobErrors, retries                         atomic.Int64
+	reconciles, stale, moved                                atomic.Int64
 }
 
 // Stats are the server's running totals.
@@ -317,6 +351,9 @@ type Stats struct {
 	Evaluations int64 // pull request evaluations started
 	JobErrors   int64 // jobs that failed or panicked
 	Retries     int64 // failed jobs scheduled to run again
+	Reconciles  int64 // reconcile rounds started
+	Stale       int64 // pull requests a reconcile found with a missing or outdated check
+	Moved       int64 // evaluations redone because the pull request changed under them
 	Waiting     int   // jobs waiting now
 	Running     int   // jobs running now
 }
@@ -328,6 +365,7 @@ func (s *Server) Stats() Stats {
 		Received: s.stats.received.Load(), Accepted: s.stats.accepted.Load(), Duplicates: s.stats.duplicates.Load(),
 		Ignored: s.stats.ignored.Load(), Rejected: s.stats.rejected.Load(), QueueFull: s.stats.full.Load(),
 		Evaluations: s.stats.evaluations.Load(), JobErrors: s.stats.jobErrors.Load(), Retries: s.stats.retries.Load(),
+		Reconciles: s.stats.reconciles.Load(), Stale: s.stats.stale.Load(), Moved: s.stats.moved.Load(),
 		Waiting: w, Running: r,
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -105,6 +106,16 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, "delivery already received")
 		return
 	}
+	defer func() {
+		// A payload that trips a bug: answer 500 so the delivery shows
+		// as failed, and let a redelivery be tried again.
+		if p := recover(); p != nil {
+			s.deliveries.release(delivery)
+			s.stats.rejected.Add(1)
+			log.Error("webhook handling panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			reply(w, http.StatusInternalServerError, "internal error")
+		}
+	}()
 	status, msg := s.dispatch(r.Context(), log, event, delivery, payload)
 	if status == http.StatusServiceUnavailable {
 		// Not taken: let a redelivery with the same id be processed.
@@ -150,6 +161,8 @@ type routed struct {
 	jobs   []job
 	// ignore, when set, says why the event causes no work.
 	ignore string
+	// forget says the App lost access to the installation.
+	forget bool
 }
 
 // dispatch routes a verified event to jobs and queues them. It returns
@@ -178,6 +191,11 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 	if bot := s.knownBot(); rt.ignore == "" && bot != "" && strings.EqualFold(rt.sender, bot) {
 		rt.ignore = "sent by clearance itself"
 	}
+	if rt.forget {
+		// Uninstalled or suspended: the cached token must not be used
+		// again, so later events for it find that out and run nothing.
+		s.forget(rt.inst)
+	}
 	if rt.ignore == "" && rt.inst == 0 {
 		rt.ignore = "the event names no installation"
 	}
@@ -203,6 +221,9 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 		res, err := s.q.push(j)
 		if err != nil {
 			s.stats.full.Add(1)
+			// GitHub does not redeliver by itself: the next reconcile
+			// evaluates every open pull request.
+			s.missed.Store(true)
 			log.Error("webhook not taken", "error", err.Error(), "job", j.key)
 			return http.StatusServiceUnavailable, "not taken: " + err.Error() + "; deliver again later"
 		}
@@ -249,6 +270,9 @@ func route(event string, parsed any) routed {
 		switch a := ev.GetAction(); {
 		case a == "opened" || a == "synchronize" || a == "reopened" || a == "ready_for_review":
 		case a == "edited" && ev.GetChanges().GetBase() != nil:
+		case a == "":
+			rt.ignore = "the pull_request payload names no action (is X-GitHub-Event right?)"
+			return rt
 		default:
 			rt.ignore = "pull_request " + a + " does not change the review"
 			return rt
@@ -277,6 +301,10 @@ func route(event string, parsed any) routed {
 			if user == "" {
 				user = rt.sender
 			}
+			if user == "" {
+				rt.ignore = "the comment names no author"
+				return rt
+			}
 			rt.jobs = []job{recheckJob(rt.inst, rt.repo, rt.number, user, ev.GetComment().GetID())}
 		}
 	case *github.CheckRunEvent:
@@ -285,7 +313,11 @@ func route(event string, parsed any) routed {
 			rt.ignore = "check_run " + ev.GetAction() + " does not change the review"
 			return rt
 		}
-		rt.jobs = prJobs(rt, ev.GetCheckRun().PullRequests)
+		var prs []*github.PullRequest
+		if cr := ev.GetCheckRun(); cr != nil {
+			prs = cr.PullRequests
+		}
+		rt.jobs = prJobs(rt, prs)
 		if len(rt.jobs) == 0 {
 			rt.ignore = "the check run belongs to no open pull request of this repository"
 		}
@@ -295,7 +327,11 @@ func route(event string, parsed any) routed {
 			rt.ignore = "check_suite " + a + " does not change the review"
 			return rt
 		}
-		rt.jobs = prJobs(rt, ev.GetCheckSuite().PullRequests)
+		var prs []*github.PullRequest
+		if cs := ev.GetCheckSuite(); cs != nil {
+			prs = cs.PullRequests
+		}
+		rt.jobs = prJobs(rt, prs)
 		if len(rt.jobs) == 0 {
 			rt.ignore = "the check suite belongs to no open pull request of this repository"
 		}
@@ -325,6 +361,9 @@ func route(event string, parsed any) routed {
 		switch ev.GetAction() {
 		case "created", "unsuspend", "new_permissions_accepted":
 			rt.jobs = []job{installationJob(rt.inst)}
+		case "deleted", "suspend":
+			rt.forget = true
+			rt.ignore = "installation " + ev.GetAction() + ": nothing to evaluate"
 		default:
 			rt.ignore = "installation " + ev.GetAction() + " needs no evaluation"
 		}

@@ -31,6 +31,10 @@ that are not secret (secrets on a command line show in the process list):
   CLEARANCE_GITHUB_API_URL    default https://api.github.com/; GitHub
                               Enterprise Server: https://HOST/api/v3/
   CLEARANCE_ADDR              default :8080
+  CLEARANCE_RECONCILE_INTERVAL  default 10m: how often open pull requests
+                              whose check is missing, outdated or failed
+                              are evaluated again (also at start-up; every
+                              sixth time, all of them); "off": start-up only
 
 It stops on SIGTERM or SIGINT: no new webhooks, and the work already taken
 finishes within --shutdown-timeout.
@@ -58,6 +62,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	keyPath := fl.String("private-key-path", "", "the App's .pem file ("+server.EnvPrivateKeyPath+")")
 	fl.StringVar(&st.APIURL, "api-url", st.APIURL, "GitHub's REST API root ("+server.EnvAPIURL+")")
 	fl.StringVar(&st.Addr, "addr", st.Addr, "listen address ("+server.EnvAddr+", default "+server.DefaultAddr+")")
+	fl.StringVar(&st.ReconcileInterval, "reconcile-interval", st.ReconcileInterval,
+		"how often to look for pull requests whose check is missing or outdated ("+server.EnvReconcileInterval+", default "+server.DefaultReconcileInterval.String()+"; \"off\": at start-up only)")
 	workers := fl.Int("workers", server.DefaultWorkers, "pull requests evaluated at the same time")
 	queue := fl.Int("queue-size", server.DefaultQueueSize, "work that may wait for a worker; beyond it webhooks get 503")
 	shutdown := fl.Duration("shutdown-timeout", server.DefaultShutdownTimeout, "how long to finish work on SIGTERM")

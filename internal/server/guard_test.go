@@ -16,7 +16,7 @@ import (
 // make. If review.GitHub gains a method, decide whether it writes and, if
 // so, wrap it in guard.go; then update the lists here.
 func TestGuardCoversEveryWrite(t *testing.T) {
-	reads := []string{"BlobOrNil", "BotComment", "BotFingerprints", "Blob", "BranchSHA", "ChangedFiles", "CheckRuns",
+	reads := []string{"Archive", "Compare", "BotComment", "BotFingerprints", "Blob", "BranchSHA", "ChangedFiles", "CheckRuns",
 		"FileSHA", "IsTeamMember", "PullRequest", "Reviews", "Tree"}
 	writes := []string{"AddLabels", "CreateCheckRun", "CreateComment", "CreateReview", "EditComment", "RemoveLabel",
 		"RequestReviewers", "UpdateCheckRun"}
@@ -34,17 +34,6 @@ func TestGuardCoversEveryWrite(t *testing.T) {
 	sort.Strings(unknown)
 	if len(unknown) > 0 {
 		t.Errorf("review.GitHub has methods the guard does not know: %s (a write must go through guard.beforeWrite)", strings.Join(unknown, ", "))
-	}
-	// Each write is the guard's own method, not the embedded one.
-	gt := reflect.TypeOf(&guard{})
-	for _, w := range writes {
-		m, ok := gt.MethodByName(w)
-		if !ok {
-			continue // no longer in the interface
-		}
-		if fn := m.Func.Pointer(); fn == 0 {
-			t.Errorf("guard.%s missing", w)
-		}
 	}
 }
 

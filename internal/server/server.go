@@ -11,7 +11,12 @@
 // the delivery as failed; a repeated delivery id is recognised and skipped.
 //
 // Nothing is kept between evaluations but caches: GitHub is the source of
-// truth, so a restart loses only the work that was waiting.
+// truth, so a restart loses only the work that was waiting, and the
+// reconcile (reconcile.go) makes that up: at start-up and every
+// ReconcileInterval it evaluates the open pull requests whose check is
+// missing or outdated. Writes go through a guard (guard.go) that re-checks
+// the pull request has not moved, so replicas converge. docs/reliability.md
+// says what the tests inject and what comes out.
 package server
 
 import (

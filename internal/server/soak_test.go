@@ -367,6 +367,7 @@ func TestSoak(t *testing.T) {
 		}
 	}
 
+	var retired []server.Stats // of the replicas' instances before their restart
 	restart := func(i int) {
 		old := lbs[i].cur.Swap(nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -374,6 +375,7 @@ func TestSoak(t *testing.T) {
 			t.Logf("replica %d restart: %v", i, err)
 		}
 		cancel()
+		retired = append(retired, old.Stats())
 		time.Sleep(100 * time.Millisecond) // deliveries meanwhile are lost
 		lbs[i].cur.Store(newServer(chaos, true, logOut))
 	}
@@ -485,7 +487,7 @@ func TestSoak(t *testing.T) {
 	<-tallyDone
 
 	// The comparison.
-	var stats []server.Stats
+	stats := append([]server.Stats(nil), retired...)
 	for _, lb := range lbs {
 		stats = append(stats, lb.cur.Load().Stats())
 	}
@@ -589,7 +591,7 @@ func TestSoak(t *testing.T) {
 		nPRs, outcomes, sent.Load(), strings.Join(codes, ", "))
 	t.Logf("SOAK GitHub API: %d calls, injected %d 5xx, %d connection resets, %d secondary rate limits; %d successful writes",
 		tally["calls"], tally["5xx"], tally["resets"], tally["secondary"], tally["writes"])
-	t.Logf("SOAK after restarts, replicas: %d evaluations, %d redone because the pull request moved, %d job retries, %d job errors, %d reconcile rounds finding %d stale checks",
+	t.Logf("SOAK the 4 server instances (2 replicas, before and after their restart): %d evaluations, %d redone because the pull request moved, %d job retries, %d job errors, %d reconcile rounds finding %d stale checks",
 		evals, moved, retries, jobErrs, reconciles, stale)
 	t.Logf("SOAK result: %d of %d pull requests differ from the calm run; %d with a duplicate comment; calm re-evaluation wrote %d times",
 		mismatches, nPRs, dupComments, writes)

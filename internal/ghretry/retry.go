@@ -155,6 +155,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.OnResponse(r, resp, err, attempt)
 		}
 		wait, retry := t.classify(resp, err, attempt, minB, maxB)
+		if err != nil && !idempotent(r.Method) && !neverSent(err) {
+			// A POST or PATCH whose connection broke may have been done
+			// already: sending it again could post a comment twice. The
+			// caller's next evaluation sees what happened and repairs it.
+			retry = false
+		}
 		if !retry || attempt >= attempts || ctx.Err() != nil {
 			return resp, err
 		}
@@ -213,10 +219,6 @@ func (t *Transport) classify(resp *http.Response, err error, attempt int, minB, 
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return 0, false
 		}
-		var ne net.Error
-		if errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || isReset(err) {
-			return backoff(), true
-		}
 		return backoff(), true
 	}
 	switch {
@@ -242,7 +244,18 @@ func (t *Transport) classify(resp *http.Response, err error, attempt int, minB, 
 	return 0, false
 }
 
-func isReset(err error) bool {
+// idempotent methods may be sent twice without harm.
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// neverSent reports errors that happened before the request left: the
+// connection could not be made.
+func neverSent(err error) bool {
 	var oe *net.OpError
-	return errors.As(err, &oe)
+	return errors.As(err, &oe) && oe.Op == "dial"
 }

@@ -61,7 +61,7 @@ func client(rec *recorder, now time.Time) (*http.Client, *Transport) {
 }
 
 func TestRetriesTransientFailuresAndResendsTheBody(t *testing.T) {
-	srv, n := server(t, status(502), reset, status(500))
+	srv, n := server(t, status(502), status(503), status(500))
 	rec := &recorder{}
 	c, tr := client(rec, time.Now())
 	resp, err := c.Post(srv.URL, "application/json", strings.NewReader(`{"a":1}`))
@@ -151,5 +151,32 @@ func TestStopsAtTheContextDeadline(t *testing.T) {
 	}
 	if time.Since(start) > 250*time.Millisecond {
 		t.Errorf("waited %v although the deadline could not be met", time.Since(start))
+	}
+}
+
+func TestBrokenPostIsNotSentTwice(t *testing.T) {
+	srv, n := server(t, reset)
+	rec := &recorder{}
+	c, _ := client(rec, time.Now())
+	if _, err := c.Post(srv.URL, "application/json", strings.NewReader(`{"body":"x"}`)); err == nil {
+		t.Fatal("a reset POST reported success")
+	}
+	if atomic.LoadInt32(n) != 1 {
+		t.Fatalf("the POST was sent %d times", atomic.LoadInt32(n))
+	}
+	// A 502 answer is GitHub saying it did not do it: retried.
+	srv2, n2 := server(t, status(502))
+	if resp, err := c.Post(srv2.URL, "application/json", strings.NewReader(`{}`)); err != nil || resp.StatusCode != 200 || atomic.LoadInt32(n2) != 2 {
+		t.Fatalf("502 POST: %v %v after %d calls", resp, err, atomic.LoadInt32(n2))
+	}
+}
+
+func TestResetGetIsRetried(t *testing.T) {
+	srv, n := server(t, reset, reset)
+	rec := &recorder{}
+	c, _ := client(rec, time.Now())
+	resp, err := c.Get(srv.URL)
+	if err != nil || resp.StatusCode != 200 || atomic.LoadInt32(n) != 3 {
+		t.Fatalf("%v %v after %d calls", resp, err, atomic.LoadInt32(n))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/metrics"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -195,6 +196,11 @@ func (s *Server) run(j job) {
 		err = s.sweepInstallation(ctx, log, j)
 	case jobReconcile:
 		err = s.reconcile(ctx, log, j)
+		if err != nil {
+			s.metrics.Reconcile(metrics.OutcomeError)
+		} else {
+			s.metrics.Reconcile(metrics.OutcomeOK)
+		}
 	}
 	if err != nil {
 		s.stats.jobErrors.Add(1)
@@ -309,6 +315,11 @@ func (s *Server) evaluate(ctx context.Context, log *slog.Logger, j job) error {
 	start := time.Now()
 	g := newGuard(review.NewClient(gh, bot), gh, j.repo, j.number, bot, s.beforeWrite)
 	snap, dec, err := rv.Review(ctx, g, j.repo, j.number)
+	conclusion := ""
+	if dec != nil && err == nil {
+		conclusion = dec.Check.Conclusion
+	}
+	s.metrics.Evaluation(conclusion, time.Since(start))
 	attrs := []any{"duration_ms", time.Since(start).Milliseconds()}
 	if snap != nil && snap.PR.HeadSHA != "" {
 		attrs = append(attrs, "head_sha", snap.PR.HeadSHA, "base", snap.PR.BaseRef)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/metrics"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -49,6 +50,7 @@ func (s *Server) queueReconcile(round int) error {
 	s.stats.reconciles.Add(1)
 	_, err := s.q.push(reconcileJob(!full))
 	if err != nil && !errors.Is(err, errQueueClosed) {
+		s.metrics.Reconcile(metrics.OutcomeError)
 		s.missed.Store(true)
 		s.log.Warn("reconcile not queued; trying again next round", "error", err.Error())
 	}

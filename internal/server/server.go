@@ -23,6 +23,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/metrics"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,6 +42,7 @@ type Server struct {
 	log        *slog.Logger
 	clients    Clients
 	reviewer   *review.Reviewer
+	metrics    *metrics.Metrics
 	q          *queue
 	deliveries *deliveries
 	mux        *http.ServeMux
@@ -89,8 +91,10 @@ func New(cfg Config) (*Server, error) {
 		mux:        http.NewServeMux(),
 		stop:       make(chan struct{}),
 	}
+	s.metrics = metrics.New()
+	s.metrics.ObserveQueue(s.q.len)
 	if s.clients == nil {
-		c, err := NewAppClients(cfg.AppID, cfg.PrivateKey, cfg.APIURL, cfg.Transport)
+		c, err := NewAppClients(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(cfg.Transport))
 		if err != nil {
 			return nil, err
 		}
@@ -104,6 +108,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("/webhook", s.handleWebhook)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /readyz", s.handleReady)
+	s.mux.Handle("GET "+metrics.Path, s.metrics.Handler())
 	return s, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/metrics"
 	"io"
 	"log/slog"
 	"mime"
@@ -71,7 +72,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.stats.rejected.Add(1)
+			s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeRejected)
 			s.log.Warn("webhook rejected: body too large", "limit_bytes", s.cfg.MaxBodyBytes, "remote", r.RemoteAddr)
 			reply(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBodyBytes))
 			return
@@ -80,7 +81,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !validSignature(r.Header.Get(github.SHA256SignatureHeader), body, s.cfg.WebhookSecret) {
-		s.stats.rejected.Add(1)
+		s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeRejected)
 		s.log.Warn("webhook rejected: missing or wrong signature", "remote", r.RemoteAddr,
 			"event", clip(github.WebHookType(r)), "delivery", clip(github.DeliveryID(r)))
 		reply(w, http.StatusUnauthorized, "missing or wrong X-Hub-Signature-256")
@@ -88,20 +89,20 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	event, delivery := github.WebHookType(r), github.DeliveryID(r)
 	if event == "" || delivery == "" {
-		s.stats.rejected.Add(1)
+		s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeRejected)
 		reply(w, http.StatusBadRequest, "missing X-GitHub-Event or X-GitHub-Delivery")
 		return
 	}
 	log := s.log.With("delivery", clip(delivery), "event", clip(event))
 	payload, err := formPayload(r.Header.Get("Content-Type"), body)
 	if err != nil {
-		s.stats.rejected.Add(1)
+		s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeRejected)
 		log.Warn("webhook rejected: unreadable form payload", "error", err.Error())
 		reply(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if !s.deliveries.reserve(delivery) {
-		s.stats.duplicates.Add(1)
+		s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeDuplicate)
 		log.Info("webhook ignored: delivery already received")
 		reply(w, http.StatusOK, "delivery already received")
 		return
@@ -111,7 +112,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		// as failed, and let a redelivery be tried again.
 		if p := recover(); p != nil {
 			s.deliveries.release(delivery)
-			s.stats.rejected.Add(1)
+			s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeRejected)
 			log.Error("webhook handling panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			reply(w, http.StatusInternalServerError, "internal error")
 		}
@@ -173,13 +174,13 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 		return http.StatusOK, "pong"
 	}
 	if !handledEvents[event] {
-		s.stats.ignored.Add(1)
+		s.webhookOutcome(event, metrics.OutcomeIgnored)
 		log.Debug("webhook ignored: event not handled")
 		return http.StatusOK, "ignored: clearance does not act on " + event + " events"
 	}
 	parsed, err := github.ParseWebHook(event, payload)
 	if err != nil {
-		s.stats.rejected.Add(1)
+		s.webhookOutcome(event, metrics.OutcomeRejected)
 		log.Warn("webhook rejected: invalid payload", "error", err.Error())
 		return http.StatusBadRequest, "invalid " + event + " payload"
 	}
@@ -200,7 +201,7 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 		rt.ignore = "the event names no installation"
 	}
 	if rt.ignore != "" {
-		s.stats.ignored.Add(1)
+		s.webhookOutcome(event, metrics.OutcomeIgnored)
 		log.Info("webhook ignored", "reason", rt.ignore)
 		return http.StatusOK, "ignored: " + rt.ignore
 	}
@@ -211,7 +212,7 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 	_, err = s.clients.Installation(ictx, rt.inst)
 	cancel()
 	if errors.Is(err, ErrNoInstallation) {
-		s.stats.ignored.Add(1)
+		s.webhookOutcome(event, metrics.OutcomeIgnored)
 		log.Warn("webhook ignored: no access to the installation", "error", err.Error())
 		return http.StatusOK, "ignored: clearance has no access to installation " + fmt.Sprint(rt.inst)
 	}
@@ -220,7 +221,7 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 		j.deliveries, j.events = []string{delivery}, []string{event}
 		res, err := s.q.push(j)
 		if err != nil {
-			s.stats.full.Add(1)
+			s.webhookOutcome(event, metrics.OutcomeQueueFull)
 			// GitHub does not redeliver by itself: the next reconcile
 			// evaluates every open pull request.
 			s.missed.Store(true)
@@ -229,7 +230,7 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 		}
 		results = append(results, j.kind.String()+" "+res.String())
 	}
-	s.stats.accepted.Add(1)
+	s.webhookOutcome(event, metrics.OutcomeAccepted)
 	log.Info("webhook accepted", "work", results)
 	return http.StatusAccepted, "accepted: " + strings.Join(results, ", ")
 }
@@ -453,4 +454,21 @@ func touchesReview(p string) bool {
 	}
 	ext := strings.ToLower(path.Ext(p))
 	return ext == ".md" || ext == ".markdown"
+}
+
+// webhookOutcome counts a webhook's outcome in the stats and the metrics.
+func (s *Server) webhookOutcome(event, outcome string) {
+	switch outcome {
+	case metrics.OutcomeRejected:
+		s.stats.rejected.Add(1)
+	case metrics.OutcomeDuplicate:
+		s.stats.duplicates.Add(1)
+	case metrics.OutcomeIgnored:
+		s.stats.ignored.Add(1)
+	case metrics.OutcomeQueueFull:
+		s.stats.full.Add(1)
+	case metrics.OutcomeAccepted:
+		s.stats.accepted.Add(1)
+	}
+	s.metrics.Webhook(event, outcome)
 }

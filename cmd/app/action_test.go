@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
+	"github.com/clearance-dev/clearance/internal/fstree"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -41,19 +41,7 @@ type actionFixture struct {
 
 func exampleContent(t *testing.T) map[string]string {
 	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(exampleRepo, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(exampleRepo, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
+	files, err := fstree.ReadAll(exampleRepo)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,18 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/clearance-dev/clearance/internal/fstree"
 	"github.com/clearance-dev/clearance/internal/githubtest"
 	"github.com/clearance-dev/clearance/internal/server"
 )
@@ -75,23 +73,6 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func readRepo(root string) (map[string]string, error) {
-	files := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
-	return files, err
-}
-
 func pickFiles(all map[string]string, prefixes ...string) map[string]string {
 	out := map[string]string{}
 	for p, c := range all {
@@ -107,7 +88,7 @@ func pickFiles(all map[string]string, prefixes ...string) map[string]string {
 func (d *demo) say(format string, args ...any) { fmt.Fprintf(d.out, format+"\n", args...) }
 
 func (d *demo) run(root string, stderr io.Writer) error {
-	files, err := readRepo(root)
+	files, err := fstree.ReadAll(root)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", root, err)
 	}

@@ -86,3 +86,22 @@ func (d *Dir) ReadFile(p string) ([]byte, error) {
 	}
 	return os.ReadFile(filepath.Join(d.root, filepath.FromSlash(p)))
 }
+
+// ReadAll reads every regular file under root into memory, path (relative,
+// slash-separated) to content. It is for small repos: examples and tests.
+func ReadAll(root string) (map[string]string, error) {
+	files := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files[filepath.ToSlash(rel)] = string(b)
+		return nil
+	})
+	return files, err
+}

@@ -5,12 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/fstree"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -41,20 +40,7 @@ var evalNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 // exampleFiles reads examples/content from disk: path -> content.
 func exampleFiles(t testing.TB) map[string]string {
 	t.Helper()
-	root := filepath.Join("..", "..", "examples", "content")
-	files := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return nil
-	})
+	files, err := fstree.ReadAll(filepath.Join("..", "..", "examples", "content"))
 	if err != nil {
 		t.Fatalf("reading examples/content: %v", err)
 	}

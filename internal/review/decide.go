@@ -135,7 +135,7 @@ func Decide(s *Snapshot) *Decision {
 	case s.Err != nil:
 		d.Check.Conclusion = ConclusionFailure
 		d.Check.Title = "Could not evaluate this pull request (will retry)"
-		d.Check.Summary = fmt.Sprintf("clearance could not finish reading this pull request from GitHub: %v.\n\nIt will try again on the next event and on its regular sweep. Nothing needs to be done unless this message stays; then comment `/clearance recheck` or ask whoever runs clearance.", s.Err)
+		d.Check.Summary = fmt.Sprintf("clearance could not finish reading this pull request from GitHub: %v.\n\nThis is usually a passing problem at GitHub, and clearance tries again by itself. Nothing needs to be done unless this message stays; then comment `/clearance recheck` on this pull request, or ask whoever runs clearance.", s.Err)
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels) // leave labels alone
 		d.Comment = keepComment(s)
 		return d

@@ -192,9 +192,9 @@ func evaluateAll(e *policy.Engine, tree policy.Tree, paths []string) []*policy.R
 
 // writeText prints the table, then each draft's reasons and findings, then
 // a summary that says what to do next.
-func writeText(w io.Writer, e *policy.Engine, results []*policy.Result, problems []policy.Finding) {
+func writeText(w io.Writer, eng *policy.Engine, results []*policy.Result, problems []policy.Finding) {
 	if len(results) == 0 {
-		fmt.Fprintf(w, "No drafts found (looked for %s).\n", strings.Join(e.Config.Drafts, ", "))
+		fmt.Fprintf(w, "No drafts found (looked for %s).\n", strings.Join(eng.Config.Drafts, ", "))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(results) > 0 {
@@ -214,7 +214,7 @@ func writeText(w io.Writer, e *policy.Engine, results []*policy.Result, problems
 		}
 		errs += e
 		warns += wn
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Path, r.Scenario, approvers(reviewersOf(r)), findingCount(e, wn))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Path, r.Scenario, approvers(eng.Config.RequiredRoles, reviewersOf(r)), findingCount(e, wn))
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -260,22 +260,22 @@ func reviewersOf(r *policy.Result) map[string][]string {
 	return r.Reviewers
 }
 
-func approvers(byRole map[string][]string) string {
+// approvers lists who must approve, role by role in the config's order.
+func approvers(order []string, byRole map[string][]string) string {
 	if len(byRole) == 0 {
 		return "-"
 	}
-	roles := make([]string, 0, len(byRole))
-	for role := range byRole {
-		roles = append(roles, role)
-	}
-	sort.Strings(roles)
 	var parts []string
-	for _, role := range roles {
-		who := strings.Join(byRole[role], " or ")
-		if who == "" {
-			who = "nobody (see findings)"
+	for _, role := range order {
+		who, ok := byRole[role]
+		if !ok {
+			continue
 		}
-		parts = append(parts, role+": "+who)
+		list := strings.Join(who, " or ")
+		if list == "" {
+			list = "nobody (see findings)"
+		}
+		parts = append(parts, role+": "+list)
 	}
 	return strings.Join(parts, "; ")
 }

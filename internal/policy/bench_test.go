@@ -3,6 +3,8 @@ package policy_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -155,6 +157,7 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 		r.drafts = append(r.drafts, path)
 		r.dataBytes += len(data)
 	}
+	r.docWords = nil // only needed to write the drafts; do not count it in the heap
 	return r
 }
 
@@ -189,10 +192,19 @@ func checkAll(tree policy.Tree) (*policy.Base, []*policy.Result) {
 	return base, results
 }
 
+// heapMB is the heap in use, garbage included, in MB.
 func heapMB() float64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return float64(ms.HeapInuse) / (1 << 20)
+}
+
+// fixtureMB is the heap the generated repo itself holds, measured once,
+// so the figures can be read net of it.
+func fixtureMB() float64 {
+	benchData()
+	runtime.GC()
+	return heapMB()
 }
 
 // TestBenchRepoMix checks the generated repo gives the intended mix, so the
@@ -213,13 +225,48 @@ func TestBenchRepoMix(t *testing.T) {
 	}
 }
 
+// TestWriteBenchRepo writes the generated repo to the folder named by
+// CLEARANCE_BENCH_REPO, to time `app check` on it from disk:
+//
+//	CLEARANCE_BENCH_REPO=/tmp/bench-repo go test -run TestWriteBenchRepo ./internal/policy/
+//	/usr/bin/time -v go run ./cmd/app check --repo /tmp/bench-repo --now 2026-11-26T12:00:00Z >/dev/null
+func TestWriteBenchRepo(t *testing.T) {
+	dir := os.Getenv("CLEARANCE_BENCH_REPO")
+	if dir == "" {
+		t.Skip("set CLEARANCE_BENCH_REPO to a folder to write the benchmark repo there")
+	}
+	for p, data := range benchData().tree {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// reportCPU reports the CPU time per operation since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
+// liveMB is the heap still reachable, after a collection.
+func liveMB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc) / (1 << 20)
+}
+
 func BenchmarkCheck(b *testing.B) {
 	r := benchData()
-	runtime.GC()
+	fixture := fixtureMB()
 	b.ReportAllocs()
 	b.SetBytes(int64(r.dataBytes))
 	peak := 0.0
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		base, results := checkAll(r.tree)
 		peak = max(peak, heapMB())
@@ -227,22 +274,32 @@ func BenchmarkCheck(b *testing.B) {
 			b.Fatalf("%d results, %d documents", len(results), base.Register.Len())
 		}
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(peak, "MB-heap")
+	b.ReportMetric(fixture, "MB-fixture")
 }
 
 func BenchmarkRegisterBuild(b *testing.B) {
 	r := benchData()
-	runtime.GC()
+	before := liveMB()
 	b.ReportAllocs()
 	peak := 0.0
 	b.ResetTimer()
+	var reg *policy.Register
+	cpu := cpuTime()
 	for b.Loop() {
-		reg, fs := policy.BuildRegister(r.register)
+		var fs []policy.Finding
+		reg, fs = policy.BuildRegister(r.register)
 		peak = max(peak, heapMB())
 		if reg.Len() != benchDocuments || len(fs) != 0 {
 			b.Fatalf("%d documents, %v", reg.Len(), fs)
 		}
 	}
+	b.StopTimer()
+	reportCPU(b, cpu)
+	// What the built register itself keeps: the live heap net of the fixture.
+	b.ReportMetric(liveMB()-before, "MB-register")
+	runtime.KeepAlive(reg)
 	b.ReportMetric(peak, "MB-heap")
 }
 
@@ -255,11 +312,13 @@ func BenchmarkEvaluateDraft(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	i := 0
 	for b.Loop() {
 		e.Evaluate(r.drafts[i%len(data)], data[i%len(data)])
 		i++
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkReadTokenize is the baseline: read every file of the repo and
@@ -271,6 +330,7 @@ func BenchmarkReadTokenize(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(r.dataBytes))
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		var total int
 		var mu sync.Mutex
@@ -303,4 +363,5 @@ func BenchmarkReadTokenize(b *testing.B) {
 			b.Fatal("no words")
 		}
 	}
+	reportCPU(b, cpu)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -461,8 +462,37 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 	}
 	walk(doc, false)
 	d.Plain = strings.TrimSpace(pb.b.String())
+	d.findBareURLs(pb, starts, bodyLine)
 	d.buildParts(pb, starts, bodyLine)
 	d.buildWords(pb, starts, bodyLine)
+}
+
+// bareURLRE finds scheme URLs that Markdown's linkify leaves as text: hosts
+// without a dot (https://intranet/...), localhost, IP addresses.
+var bareURLRE = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
+
+// findBareURLs adds the links that goldmark did not make links of, so the
+// link checks (insecure, internal) see every address in the text.
+func (d *Draft) findBareURLs(pb *plainBuilder, starts []int, bodyLine int) {
+	plain := pb.b.String()
+	have := map[string]bool{}
+	for _, l := range d.Links {
+		have[l.URL] = true
+	}
+	for _, p := range pb.pieces {
+		if p.kind == urlText {
+			continue
+		}
+		for _, m := range bareURLRE.FindAllStringIndex(plain[p.start:p.end], -1) {
+			u := strings.TrimRight(plain[p.start+m[0]:p.start+m[1]], ".,;:!?)]}")
+			if have[u] {
+				continue
+			}
+			have[u] = true
+			off := min(p.src+m[0], max(len(pb.body)-1, 0))
+			d.Links = append(d.Links, Link{URL: u, Line: bodyLine - 1 + lineAt(starts, off)})
+		}
+	}
 }
 
 // buildParts splits the plain text at thematic breaks (a line ---), which

@@ -77,3 +77,24 @@ func TestAlwaysReviewPathsAreDraftsToo(t *testing.T) {
 		}
 	}
 }
+
+func TestBareInternalAddressesAreLinks(t *testing.T) {
+	e := policy.NewEngine(nil, nil, nil, time.Now())
+	src := "---\nchannel: forum\nauthor: A\n---\nHello.\n\nSee https://intranet/housing, https://localhost:8080/x and http://10.0.0.5/a.\n"
+	r := e.Evaluate("posts/a.md", []byte(src))
+	internal, insecure := 0, 0
+	for _, f := range r.Findings {
+		switch f.Rule {
+		case policy.RuleInternalLink:
+			internal++
+		case policy.RuleInsecureLink:
+			insecure++
+		}
+		if (f.Rule == policy.RuleInternalLink || f.Rule == policy.RuleInsecureLink) && f.Line != 7 {
+			t.Errorf("finding on line %d, want 7: %v", f.Line, f)
+		}
+	}
+	if internal != 3 || insecure != 1 {
+		t.Fatalf("internal %d, insecure %d; findings %v", internal, insecure, r.Findings)
+	}
+}

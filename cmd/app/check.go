@@ -8,10 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -96,7 +94,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "app check: %v\n", err)
 		return 2
 	}
-	results := evaluateAll(engine, tree, paths)
+	results := engine.EvaluateAll(tree, paths)
 
 	report := checkReport{Files: make([]checkFile, 0, len(results)), Problems: base.Findings}
 	errorsFound := 0
@@ -161,33 +159,6 @@ func selectDrafts(e *policy.Engine, tree *fstree.Dir, repo string, args []string
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// evaluateAll runs the engine over the drafts on all cores.
-func evaluateAll(e *policy.Engine, tree policy.Tree, paths []string) []*policy.Result {
-	results := make([]*policy.Result, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				data, err := tree.ReadFile(paths[i])
-				if err != nil {
-					results[i] = e.Unreadable(paths[i], fmt.Sprintf("cannot be read: %v", err))
-					continue
-				}
-				results[i] = e.Evaluate(paths[i], data)
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return results
 }
 
 // writeText prints the table, then each draft's reasons and findings, then

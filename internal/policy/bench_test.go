@@ -166,30 +166,7 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 func checkAll(tree policy.Tree) (*policy.Base, []*policy.Result) {
 	base := policy.LoadBase(tree)
 	e := base.Engine(benchNow)
-	paths := e.DraftPaths(tree)
-	results := make([]*policy.Result, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				data, err := tree.ReadFile(paths[i])
-				if err != nil {
-					results[i] = e.Unreadable(paths[i], err.Error())
-					continue
-				}
-				results[i] = e.Evaluate(paths[i], data)
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return base, results
+	return base, e.EvaluateAll(tree, e.DraftPaths(tree))
 }
 
 // heapMB is the heap in use, garbage included, in MB.

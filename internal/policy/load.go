@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -212,4 +214,33 @@ func (m MapTree) ReadFile(p string) ([]byte, error) {
 		return b, nil
 	}
 	return nil, fs.ErrNotExist
+}
+
+// EvaluateAll evaluates the drafts at paths of t on all cores, in order of
+// paths. A draft that cannot be read is new-content with a finding that
+// says why (see Unreadable).
+func (e *Engine) EvaluateAll(t Tree, paths []string) []*Result {
+	results := make([]*Result, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := t.ReadFile(paths[i])
+				if err != nil {
+					results[i] = e.Unreadable(paths[i], fmt.Sprintf("cannot be read: %v", err))
+					continue
+				}
+				results[i] = e.Evaluate(paths[i], data)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
 }

@@ -65,7 +65,9 @@ func (c *Client) PullRequest(ctx context.Context, repo Repo, number int) (*PullR
 		HeadSHA: pr.GetHead().GetSHA(),
 		BaseRef: pr.GetBase().GetRef(),
 		BaseSHA: pr.GetBase().GetSHA(),
-		HTMLURL: pr.GetHTMLURL(),
+
+		DefaultBranch: pr.GetBase().GetRepo().GetDefaultBranch(),
+		HTMLURL:       pr.GetHTMLURL(),
 	}
 	if hr := pr.GetHead().GetRepo(); hr != nil {
 		out.HeadRepo = Repo{Owner: hr.GetOwner().GetLogin(), Name: hr.GetName()}

@@ -110,6 +110,19 @@ type InlineComment struct {
 	Fingerprint string
 }
 
+// CheckName is the check run's name for a pull request: the configured
+// name for pull requests into the default branch, and the name followed by
+// the base branch for others ("clearance (release-2026)"). Check runs
+// belong to a commit, not a pull request: without the suffix, a second pull
+// request with the same head commit into a laxer branch could turn the
+// first one's required check green.
+func CheckName(cfg *policy.Config, pr PullRequest) string {
+	if pr.DefaultBranch == "" || pr.BaseRef == "" || pr.BaseRef == pr.DefaultBranch {
+		return cfg.CheckName
+	}
+	return cfg.CheckName + " (" + pr.BaseRef + ")"
+}
+
 // governedPaths are the files that decide how review works.
 func governedPaths() map[string]bool {
 	m := map[string]bool{policy.ConfigPath: true}
@@ -127,7 +140,7 @@ func Decide(s *Snapshot) *Decision {
 	if s.Base != nil && s.Base.Config != nil {
 		cfg = s.Base.Config
 	}
-	d.Check = CheckOutput{Name: cfg.CheckName, HeadSHA: s.PR.HeadSHA, DetailsURL: s.PR.HTMLURL}
+	d.Check = CheckOutput{Name: CheckName(cfg, s.PR), HeadSHA: s.PR.HeadSHA, DetailsURL: s.PR.HTMLURL}
 	for _, sc := range policy.Scenarios {
 		d.BotLabels = append(d.BotLabels, cfg.LabelFor(sc))
 	}

@@ -353,3 +353,17 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNameNamesAnotherBase(t *testing.T) {
+	s := snapshot(t, file("posts/a.md", publicDraft))
+	s.PR.DefaultBranch = "main"
+	if d := Decide(s); d.Check.Name != "clearance" {
+		t.Errorf("into main: %q", d.Check.Name)
+	}
+	// Into another branch the name carries it, so a pull request into a
+	// laxer branch with the same head commit cannot satisfy main's check.
+	s.PR.BaseRef = "release-2026"
+	if d := Decide(s); d.Check.Name != "clearance (release-2026)" {
+		t.Errorf("into release-2026: %q", d.Check.Name)
+	}
+}

@@ -16,7 +16,7 @@ const (
 
 // decideCheck works out the check's conclusion and title.
 func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
-	c := CheckOutput{Name: cfg.CheckName, HeadSHA: s.PR.HeadSHA, DetailsURL: s.PR.HTMLURL}
+	c := CheckOutput{Name: CheckName(cfg, s.PR), HeadSHA: s.PR.HeadSHA, DetailsURL: s.PR.HTMLURL}
 	var errPaths, blocked, waiting []string
 	missingRoles := map[string]bool{}
 	errCount := 0
@@ -246,7 +246,7 @@ func foreignChecks(s *Snapshot, cfg *policy.Config) string {
 	}
 	var others []string
 	for _, cr := range s.CheckRuns {
-		if cr.Name == cfg.CheckName && cr.AppID != s.AppID {
+		if cr.Name == CheckName(cfg, s.PR) && cr.AppID != s.AppID {
 			others = append(others, fmt.Sprintf("app %d (%s)", cr.AppID, cr.Conclusion))
 		}
 	}
@@ -254,7 +254,7 @@ func foreignChecks(s *Snapshot, cfg *policy.Config) string {
 		return ""
 	}
 	sort.Strings(others)
-	return fmt.Sprintf("⚠️ **Warning:** another app also wrote a check named `%s` on this commit: %s. Only clearance's own check counts; make sure branch protection requires `%s` from the clearance app, not from any source.", cfg.CheckName, strings.Join(others, ", "), cfg.CheckName)
+	return fmt.Sprintf("⚠️ **Warning:** another app also wrote a check named `%s` on this commit: %s. Only clearance's own check counts; make sure branch protection requires `%s` from the clearance app, not from any source.", CheckName(cfg, s.PR), strings.Join(others, ", "), CheckName(cfg, s.PR))
 }
 
 // nextStep says in plain words what to do now.

@@ -34,7 +34,9 @@ type PullRequest struct {
 	HeadSHA string
 	BaseRef string // the base branch name
 	BaseSHA string // the base commit GitHub reports for the pull request
-	HTMLURL string
+	// DefaultBranch is the repository's default branch.
+	DefaultBranch string
+	HTMLURL       string
 	// Labels on the pull request, by name.
 	Labels []string
 	// RequestedUsers and RequestedTeams are the pending review requests

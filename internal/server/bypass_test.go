@@ -213,3 +213,22 @@ func TestImpostorCheckIsFlagged(t *testing.T) {
 		t.Errorf("the summary does not flag the impostor:\n%s", s)
 	}
 }
+
+// TestSharedHeadIntoLaxerBranch: a second pull request with the same head
+// commit into a branch with laxer rules gets its own check name, so its
+// success does not satisfy the check main requires.
+func TestSharedHeadIntoLaxerBranch(t *testing.T) {
+	h := newHarness(t, nil)
+	lax := strings.Replace(h.files[".github/clearance.yml"], "required_roles: [policy, comms]", "required_roles: [comms]", 1)
+	h.gh.Commit(owner, repoName, "lax", map[string]string{".github/clearance.yml": lax})
+	n := h.open("g", "dana", pick(h.files, grittingPost))
+	m := h.gh.OpenPR(owner, repoName, "g", "lax", "same head, laxer base", "dana")
+	h.deliver("pull_request", h.prEvent("opened", m, "dana"))
+	h.review(m, "carol", "APPROVED")
+	h.expectCheck(m, "success")
+	if h.head(m) != h.head(n) {
+		t.Fatal("the two pull requests do not share their head")
+	}
+	// main's required check on that commit is still n's own, not success.
+	h.expectCheck(n, "!success", "Waiting for policy and comms approval")
+}

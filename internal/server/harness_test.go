@@ -438,11 +438,21 @@ func (h *harness) review(n int, reviewer, state string) int64 {
 func (h *harness) head(n int) string { return h.gh.PullRequest(owner, repoName, n).GetHead().GetSHA() }
 
 // check is the newest clearance check run on the pull request's head.
+// checkName is the check's name for pull request n: "clearance" into
+// main, "clearance (<base>)" into another branch.
+func (h *harness) checkName(n int) string {
+	if base := h.gh.PullRequest(owner, repoName, n).GetBase().GetRef(); base != "main" {
+		return "clearance (" + base + ")"
+	}
+	return "clearance"
+}
+
 func (h *harness) check(n int) *github.CheckRun {
 	h.t.Helper()
 	var last *github.CheckRun
+	name := h.checkName(n)
 	for _, cr := range h.gh.CheckRuns(owner, repoName, h.head(n)) {
-		if cr.GetName() == "clearance" && (last == nil || cr.GetID() > last.GetID()) {
+		if cr.GetName() == name && (last == nil || cr.GetID() > last.GetID()) {
 			last = cr
 		}
 	}
@@ -455,7 +465,7 @@ func (h *harness) check(n int) *github.CheckRun {
 func (h *harness) checkCount(n int) int {
 	c := 0
 	for _, cr := range h.gh.CheckRuns(owner, repoName, h.head(n)) {
-		if cr.GetName() == "clearance" {
+		if cr.GetName() == h.checkName(n) {
 			c++
 		}
 	}

@@ -20,15 +20,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/fstree"
 	"io"
-	"io/fs"
 	"log/slog"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -486,16 +485,7 @@ func report(out io.Writer, o options, a, b *result) {
 // Content.
 
 func readRepo(root string) (map[string]string, error) {
-	files := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
+	files, err := fstree.ReadAll(root)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s (run from the repository root, or give -repo): %w", root, err)
 	}

@@ -3,9 +3,8 @@ package review_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
+	"github.com/clearance-dev/clearance/internal/fstree"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -45,17 +44,7 @@ var budgetNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 // exampleContent reads examples/content: path -> content.
 func exampleContent(t testing.TB) map[string]string {
 	t.Helper()
-	root := filepath.Join("..", "..", "examples", "content")
-	files := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
+	files, err := fstree.ReadAll(filepath.Join("..", "..", "examples", "content"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -366,8 +366,18 @@ func (s *Server) Commit(owner, repo, branch string, files map[string]string, del
 }
 
 func (s *Server) commitLocked(r *Repo, branch string, files map[string]string, deletes []string) string {
+	return s.commitEdit(r, branch, "", func(snap map[string]string) { s.applyFiles(r, snap, files, deletes) })
+}
+
+// commitEdit writes a commit on branch (created from the default branch
+// if new) whose tree is the parent's edited by edit; message "" is
+// "Update <branch>". Open pull requests of the branch are marked updated.
+func (s *Server) commitEdit(r *Repo, branch, message string, edit func(snap map[string]string)) string {
 	if branch == "" {
 		branch = r.DefaultBranch
+	}
+	if message == "" {
+		message = "Update " + branch
 	}
 	parentSHA, ok := r.branches[branch]
 	if !ok {
@@ -377,9 +387,9 @@ func (s *Server) commitLocked(r *Repo, branch string, files map[string]string, d
 	for p, sha := range r.commit(parentSHA).files {
 		snap[p] = sha
 	}
-	s.applyFiles(r, snap, files, deletes)
+	edit(snap)
 	sig := s.signature()
-	sha := r.writeCommit(snap, []string{parentSHA}, "Update "+branch, sig)
+	sha := r.writeCommit(snap, []string{parentSHA}, message, sig)
 	r.branches[branch] = sha
 	for _, p := range r.pulls {
 		if p.state == "open" && (p.head == branch || p.base == branch) {

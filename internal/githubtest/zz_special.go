@@ -68,28 +68,10 @@ func (s *Server) CommitSubmodule(owner, repo, branch, path, commitSHA string) st
 		r.objects[commitSHA] = &object{typ: "gitlink", data: []byte("Subproject commit " + commitSHA + "\n")}
 	}
 	r.markSpecial(path, commitSHA, modeSubmodule)
-	if branch == "" {
-		branch = r.DefaultBranch
-	}
-	parentSHA, ok := r.branches[branch]
-	if !ok {
-		parentSHA = r.branches[r.DefaultBranch]
-	}
-	snap := map[string]string{}
-	for p, sha := range r.commit(parentSHA).files {
-		snap[p] = sha
-	}
-	s.applyFiles(r, snap, nil, nil)
-	snap[path] = commitSHA
-	sig := s.signature()
-	sha := r.writeCommit(snap, []string{parentSHA}, "Add submodule "+path, sig)
-	r.branches[branch] = sha
-	for _, p := range r.pulls {
-		if p.state == "open" && (p.head == branch || p.base == branch) {
-			p.updated = sig.when
-		}
-	}
-	return sha
+	return s.commitEdit(r, branch, "Add submodule "+path, func(snap map[string]string) {
+		s.applyFiles(r, snap, nil, nil)
+		snap[path] = commitSHA
+	})
 }
 
 // RetargetPR changes the base branch of an open pull request, as editing it

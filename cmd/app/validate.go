@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -352,9 +353,9 @@ func crossCheck(cfg *policy.Config, root *yaml.Node, haveFile bool, owners *poli
 	}
 
 	// Drafts with no owner in a required role can never be approved.
-	drafts := policy.CompileGlobs(cfg.Drafts)
+	engine := policy.NewEngine(cfg, nil, nil, time.Now())
 	for _, p := range paths {
-		if _, ok := drafts.Match(p); !ok {
+		if !engine.IsDraft(p) {
 			continue
 		}
 		who, line := owners.Match(p)
@@ -377,8 +378,16 @@ func crossCheck(cfg *policy.Config, root *yaml.Node, haveFile bool, owners *poli
 		if line > 0 {
 			rule = fmt.Sprintf("%s:%d gives it %s", coPath, line, orNobody(who))
 		}
-		add(p, 0, sevWarning, "no code owner in the %s %s (%s); if it is new-content it can never be approved",
-			strings.Join(missing, " and "), pluralWord(len(missing), "role"), rule)
+		var suggest []string
+		for _, r := range missing {
+			if m := cfg.Roles[r]; len(m) > 0 {
+				suggest = append(suggest, m[0])
+			} else {
+				suggest = append(suggest, "@your-org/"+r+"-team")
+			}
+		}
+		add(p, 0, sevWarning, "no code owner in the %s %s (%s); if it is new-content it can never be approved. Add %s to the CODEOWNERS line that covers it",
+			strings.Join(missing, " and "), pluralWord(len(missing), "role"), rule, strings.Join(suggest, " "))
 	}
 	return probs
 }

@@ -70,6 +70,9 @@ type Call struct {
 	Status    int    // status written; 0 for an injected connection reset
 	Principal string // "installation:42", "app:1", "user:login", or "" (anonymous)
 	Fault     string // injected fault: "", "error", "secondary-rate-limit" or "reset"
+	// Start is when the request arrived, End when its answer was ready
+	// (after any injected latency): wall-clock times, for RoundTrips.
+	Start, End time.Time
 }
 
 // New starts a fake GitHub on a loopback address. Call Close when done;
@@ -303,7 +306,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.seq++
-	call := Call{Seq: s.seq, Method: r.Method, Path: path, Query: r.URL.RawQuery}
+	call := Call{Seq: s.seq, Method: r.Method, Path: path, Query: r.URL.RawQuery, Start: time.Now()}
 	f := s.faults.next(r.Method, path)
 	s.mu.Unlock()
 
@@ -321,6 +324,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		call.Principal = c.p.String()
 	}
 	call.Fault = f.kind
+	call.End = time.Now()
 	if f.kind == faultReset {
 		s.record(call, r, body, nil)
 		s.mu.Unlock()

@@ -59,8 +59,9 @@ func TestCallsAndRateLimitHeaders(t *testing.T) {
 
 	calls := s.Calls()
 	last := calls[len(calls)-1]
-	want := Call{Seq: last.Seq, Method: "GET", Path: "/repos/acme/posts/pulls/7/files", Query: "page=2&per_page=5", Status: 404, Principal: "installation:42"}
-	if last != want {
+	want := Call{Seq: last.Seq, Method: "GET", Path: "/repos/acme/posts/pulls/7/files", Query: "page=2&per_page=5", Status: 404, Principal: "installation:42",
+		Start: last.Start, End: last.End}
+	if last != want || last.Start.IsZero() || last.End.Before(last.Start) {
 		t.Errorf("last call = %+v, want %+v", last, want)
 	}
 	if got := s.RateLimitRemaining("installation:42"); got != DefaultRateLimit-2 {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/clearance-dev/clearance/internal/review"
 	"github.com/google/go-github/v60/github"
@@ -24,14 +25,22 @@ var errMoved = errors.New("the pull request changed while it was evaluated")
 //
 //   - It records what the snapshot read: the head and base of the pull
 //     request, its reviews, and the base branch's commit.
-//   - Before the first write it reads the pull request again; if the head or
-//     the base has moved, nothing is written (every write fails with
-//     errMoved) and the evaluation is redone. When that read fails, only a
-//     check that is not a success may still be written: a "could not
-//     evaluate" check is always safe, anything else waits for the retry.
+//   - It reads the pull request a second time, to check that the head and
+//     base have not moved before anything is written. That read starts as
+//     soon as the snapshot's read is answered, side by side with the rest
+//     of the gather, so it adds no round trip; if the first write comes
+//     later than verifyFresh after it (a slow gather: a large register
+//     loaded), the first write reads the pull request once more. If the
+//     head or the base has moved, nothing is written (every write fails
+//     with errMoved) and the evaluation is redone. When the pull request
+//     cannot be read again, only a check that is not a success may still
+//     be written: a "could not evaluate" check is always safe, anything
+//     else waits for the retry.
 //   - After writing (see after), it reads the pull request, its reviews and
 //     the base branch again; if any changed, the writes may have replaced a
-//     newer replica's, so the evaluation is redone.
+//     newer replica's, so the evaluation is redone. This, not the read
+//     before writing, is what makes replicas converge: a push between that
+//     read and the writes is always caught here.
 //
 // The check run is written for the head commit the evaluation saw (its
 // CheckOutput.HeadSHA comes from the snapshot), never for "the current
@@ -43,40 +52,93 @@ type guard struct {
 	repo   review.Repo
 	number int
 	bot    string
-	hook   func(review.Repo, int)
+	hooks  guardHooks
 
+	// verifyFresh is how long a verification read stays good for the
+	// first write (defaultVerifyFresh).
+	verifyFresh time.Duration
+
+	// wmu serialises the first write's verification.
+	wmu                       sync.Mutex
 	mu                        sync.Mutex
 	sawPR, sawReviews         bool
 	head, base, baseSHA, revs string
 	// branches are the branch tips read, by name: the review may read the
 	// base branch before the pull request (guessing its name), so the
 	// base's tip is looked up once the base is known.
-	branches       map[string]string
+	branches map[string]string
+	// early is the second read of the pull request, started as soon as
+	// the first was answered; nil until then.
+	early          *verification
 	verified       bool
 	verifyErr      error
 	writes         int
 	createdComment bool
 }
 
-func newGuard(inner review.GitHub, gh *github.Client, repo review.Repo, number int, bot string, hook func(review.Repo, int)) *guard {
-	return &guard{GitHub: inner, gh: gh, repo: repo, number: number, bot: bot, hook: hook}
+// defaultVerifyFresh: a verification read older than this when the first
+// write comes is made again. A warm evaluation writes about one round trip
+// after it.
+const defaultVerifyFresh = time.Second
+
+// verification is a read of the pull request made to verify its head and
+// base.
+type verification struct {
+	done chan struct{}
+	err  error     // nil, errMoved, or why it could not be read
+	at   time.Time // when the answer came
+}
+
+// guardHooks let tests act at the guard's two moments; both nil in
+// production.
+type guardHooks struct {
+	// verify runs just before the read that verifies the head and base.
+	verify func(review.Repo, int)
+	// write runs before the first write, once verified.
+	write func(review.Repo, int)
+}
+
+func newGuard(inner review.GitHub, gh *github.Client, repo review.Repo, number int, bot string, hooks guardHooks) *guard {
+	return &guard{GitHub: inner, gh: gh, repo: repo, number: number, bot: bot, hooks: hooks, verifyFresh: defaultVerifyFresh}
 }
 
 func (g *guard) ours(repo review.Repo, number int) bool {
 	return strings.EqualFold(repo.Owner, g.repo.Owner) && strings.EqualFold(repo.Name, g.repo.Name) && number == g.number
 }
 
-// PullRequest records the head and base the snapshot saw.
+// PullRequest records the head and base the snapshot saw, and starts the
+// read that verifies them before the first write.
 func (g *guard) PullRequest(ctx context.Context, repo review.Repo, number int) (*review.PullRequest, error) {
 	pr, err := g.GitHub.PullRequest(ctx, repo, number)
 	if err == nil && g.ours(repo, number) {
 		g.mu.Lock()
 		if !g.sawPR {
 			g.sawPR, g.head, g.base = true, pr.HeadSHA, pr.BaseRef
+			v := &verification{done: make(chan struct{})}
+			g.early = v
+			go func() {
+				defer close(v.done)
+				if g.hooks.verify != nil {
+					g.hooks.verify(g.repo, g.number)
+				}
+				v.err = g.checkHead(ctx)
+				v.at = time.Now()
+			}()
 		}
 		g.mu.Unlock()
 	}
 	return pr, err
+}
+
+// settle waits for the verification read, if one was started: nothing the
+// guard started may still run once the evaluation ends.
+func (g *guard) settle() {
+	g.mu.Lock()
+	v := g.early
+	g.mu.Unlock()
+	if v != nil {
+		<-v.done
+	}
 }
 
 // Reviews records the reviews the snapshot saw.
@@ -150,15 +212,17 @@ func (g *guard) reviewsKey(rs []review.Review) string {
 // pull request has not moved. check is the check run about to be written,
 // if that is the write.
 func (g *guard) beforeWrite(ctx context.Context, check *review.CheckOutput) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.wmu.Lock()
+	defer g.wmu.Unlock()
 	if !g.verified {
 		g.verified = true
-		if g.hook != nil {
-			g.hook(g.repo, g.number)
+		g.verifyErr = g.verify(ctx)
+		if g.hooks.write != nil {
+			g.hooks.write(g.repo, g.number)
 		}
-		g.verifyErr = g.checkHead(ctx)
 	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	switch err := g.verifyErr; {
 	case err == nil:
 	case errors.Is(err, errMoved):
@@ -173,9 +237,29 @@ func (g *guard) beforeWrite(ctx context.Context, check *review.CheckOutput) erro
 	return nil
 }
 
+// verify says whether the first write may go out: it takes the answer of
+// the read started with the snapshot, reading again when that read failed
+// or is older than verifyFresh.
+func (g *guard) verify(ctx context.Context) error {
+	g.mu.Lock()
+	v := g.early
+	g.mu.Unlock()
+	if v == nil {
+		return errors.New("the pull request was not read before writing")
+	}
+	<-v.done
+	if (v.err == nil && time.Since(v.at) <= g.verifyFresh) || errors.Is(v.err, errMoved) {
+		return v.err
+	}
+	return g.checkHead(ctx)
+}
+
 // checkHead reads the pull request again and compares its head and base.
 func (g *guard) checkHead(ctx context.Context) error {
-	if !g.sawPR {
+	g.mu.Lock()
+	sawPR, head, base := g.sawPR, g.head, g.base
+	g.mu.Unlock()
+	if !sawPR {
 		return errors.New("the pull request was not read before writing")
 	}
 	pr, _, err := g.gh.PullRequests.Get(ctx, g.repo.Owner, g.repo.Name, g.number)
@@ -183,10 +267,10 @@ func (g *guard) checkHead(ctx context.Context) error {
 		return fmt.Errorf("reading the pull request again before writing: %w", err)
 	}
 	switch {
-	case pr.GetHead().GetSHA() != g.head:
-		return fmt.Errorf("%w: its head moved from %.7s to %.7s", errMoved, g.head, pr.GetHead().GetSHA())
-	case pr.GetBase().GetRef() != g.base:
-		return fmt.Errorf("%w: its base changed from %s to %s", errMoved, g.base, pr.GetBase().GetRef())
+	case pr.GetHead().GetSHA() != head:
+		return fmt.Errorf("%w: its head moved from %.7s to %.7s", errMoved, head, pr.GetHead().GetSHA())
+	case pr.GetBase().GetRef() != base:
+		return fmt.Errorf("%w: its base changed from %s to %s", errMoved, base, pr.GetBase().GetRef())
 	}
 	return nil
 }
@@ -208,6 +292,11 @@ func (g *guard) after(ctx context.Context) error {
 		baseSHA = g.branches[g.base]
 	}
 	g.mu.Unlock()
+	// A doubled summary comment is removed first: whatever else has
+	// changed, the redone evaluation edits one comment, never two.
+	if err := g.dedupeComments(ctx); err != nil {
+		return err
+	}
 	if err := g.checkHead(ctx); err != nil {
 		return err
 	}
@@ -230,9 +319,6 @@ func (g *guard) after(ctx context.Context) error {
 		if g.reviewsKey(all) != revs {
 			return fmt.Errorf("%w: a review was submitted or dismissed", errMoved)
 		}
-	}
-	if err := g.dedupeComments(ctx); err != nil {
-		return err
 	}
 	if baseSHA != "" {
 		ref, _, err := g.gh.Git.GetRef(ctx, g.repo.Owner, g.repo.Name, "heads/"+g.base)

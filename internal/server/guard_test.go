@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clearance-dev/clearance/internal/githubtest"
 	"github.com/clearance-dev/clearance/internal/review"
@@ -56,8 +57,9 @@ func (s *stubGitHub) CreateCheckRun(_ context.Context, _ review.Repo, out review
 	return 1, nil
 }
 
-// TestGuardBeforeWrite: the head moved → nothing is written; the pull
-// request cannot be read again → only a check that is not a success.
+// TestGuardBeforeWrite: the head moved after the snapshot's read →
+// nothing is written; the pull request cannot be read again → only a check
+// that is not a success.
 func TestGuardBeforeWrite(t *testing.T) {
 	gh := githubtest.NewServer(t)
 	gh.CreateRepo("o", "r", "main", map[string]string{"a.md": "a"})
@@ -70,11 +72,12 @@ func TestGuardBeforeWrite(t *testing.T) {
 
 	t.Run("head moved", func(t *testing.T) {
 		inner := &stubGitHub{head: gh.PullRequest("o", "r", n).GetHead().GetSHA()}
-		g := newGuard(inner, client, repo, n, "bot[bot]", nil)
+		push := func(review.Repo, int) { gh.PushToPR("o", "r", n, map[string]string{"c.md": "c"}) }
+		g := newGuard(inner, client, repo, n, "bot[bot]", guardHooks{verify: push})
+		defer g.settle()
 		if _, err := g.PullRequest(ctx, repo, n); err != nil {
 			t.Fatal(err)
 		}
-		gh.PushToPR("o", "r", n, map[string]string{"c.md": "c"})
 		if err := g.AddLabels(ctx, repo, n, []string{"x"}); !errors.Is(err, errMoved) {
 			t.Errorf("AddLabels: %v; want errMoved", err)
 		}
@@ -87,10 +90,13 @@ func TestGuardBeforeWrite(t *testing.T) {
 	})
 	t.Run("cannot verify", func(t *testing.T) {
 		inner := &stubGitHub{head: gh.PullRequest("o", "r", n).GetHead().GetSHA()}
-		g := newGuard(inner, client, repo, n, "bot[bot]", nil)
-		g.PullRequest(ctx, repo, n)
-		gh.SetFaults(githubtest.Faults{ErrorRate: 1, Match: func(method, path string) bool { return path == "/repos/o/r/pulls/1" }})
+		fail := func(review.Repo, int) {
+			gh.SetFaults(githubtest.Faults{ErrorRate: 1, Match: func(method, path string) bool { return path == "/repos/o/r/pulls/1" }})
+		}
 		defer gh.SetFaults(githubtest.Faults{})
+		g := newGuard(inner, client, repo, n, "bot[bot]", guardHooks{verify: fail})
+		defer g.settle()
+		g.PullRequest(ctx, repo, n)
 		if err := g.AddLabels(ctx, repo, n, []string{"x"}); err == nil {
 			t.Error("AddLabels unverified: no error")
 		}
@@ -104,6 +110,45 @@ func TestGuardBeforeWrite(t *testing.T) {
 			t.Errorf("wrote %q; want only the failing check", inner.writes)
 		}
 	})
+	t.Run("the first read failed, the second does not", func(t *testing.T) {
+		inner := &stubGitHub{head: gh.PullRequest("o", "r", n).GetHead().GetSHA()}
+		fail := func(review.Repo, int) {
+			gh.SetFaults(githubtest.Faults{ErrorRate: 1, Match: func(method, path string) bool { return path == "/repos/o/r/pulls/1" }})
+		}
+		defer gh.SetFaults(githubtest.Faults{})
+		g := newGuard(inner, client, repo, n, "bot[bot]", guardHooks{verify: fail})
+		g.PullRequest(ctx, repo, n)
+		g.settle()
+		gh.SetFaults(githubtest.Faults{})
+		if _, err := g.CreateCheckRun(ctx, repo, review.CheckOutput{Conclusion: "success"}); err != nil {
+			t.Errorf("a success verified at the second try: %v", err)
+		}
+	})
+	// The verification read is made alongside the gather; when the first
+	// write comes later than verifyFresh after it, it is made again.
+	for _, tc := range []struct {
+		name  string
+		fresh time.Duration
+		want  error
+	}{
+		{"stale verification read again", 0, errMoved},
+		{"fresh verification trusted", time.Hour, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inner := &stubGitHub{head: gh.PullRequest("o", "r", n).GetHead().GetSHA()}
+			g := newGuard(inner, client, repo, n, "bot[bot]", guardHooks{})
+			g.verifyFresh = tc.fresh
+			if _, err := g.PullRequest(ctx, repo, n); err != nil {
+				t.Fatal(err)
+			}
+			g.settle()
+			gh.PushToPR("o", "r", n, map[string]string{"d.md": tc.name})
+			err := g.AddLabels(ctx, repo, n, []string{"x"})
+			if !errors.Is(err, errMoved) && tc.want != nil || err != nil && tc.want == nil {
+				t.Errorf("AddLabels after a push that followed the verification: %v; want %v", err, tc.want)
+			}
+		})
+	}
 }
 
 func TestIsSubmodulePatch(t *testing.T) {

@@ -292,9 +292,10 @@ func (s *Server) installationClient(ctx context.Context, inst int64) (*github.Cl
 const maxMoves = 5
 
 // evaluate reviews one pull request: gather, decide, apply. The writes go
-// through a guard: before the first write it checks that the pull request's
-// head and base have not moved since the snapshot (if they have, nothing is
-// written and the evaluation is redone), and after writing it checks that
+// through a guard: before the first write it checks, with a read made
+// alongside the gather, that the pull request's head and base have not
+// moved since the snapshot (if they have, nothing is written and the
+// evaluation is redone), and after writing it checks that
 // nothing the decision read has changed meanwhile (head, base, reviews, the
 // base branch), redoing the evaluation if it has. So replicas that evaluate
 // the same pull request at once converge on the latest state.
@@ -313,7 +314,8 @@ func (s *Server) evaluate(ctx context.Context, log *slog.Logger, j job) error {
 		rv = s.newReviewer()
 	}
 	start := time.Now()
-	g := newGuard(review.NewClient(gh, bot), gh, j.repo, j.number, bot, s.beforeWrite)
+	g := newGuard(review.NewClient(gh, bot), gh, j.repo, j.number, bot, s.hooks)
+	defer g.settle()
 	snap, dec, err := rv.Review(ctx, g, j.repo, j.number)
 	conclusion := ""
 	if dec != nil && err == nil {

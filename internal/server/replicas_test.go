@@ -21,8 +21,9 @@ func once(f func()) func(review.Repo, int) {
 }
 
 // TestReplicaSkipsWritesWhenTheHeadMoved: replica A evaluates a pull
-// request; before it writes, the author pushes and replica B evaluates the
-// new head. A finds the head moved, writes nothing, and evaluates again.
+// request; between its snapshot and its check before writing, the author
+// pushes and replica B evaluates the new head. A finds the head moved,
+// writes nothing, and evaluates again.
 func TestReplicaSkipsWritesWhenTheHeadMoved(t *testing.T) {
 	h := newHarness(t, nil)
 	a, b := h.newReplica(unstarted()), h.newReplica()
@@ -30,7 +31,7 @@ func TestReplicaSkipsWritesWhenTheHeadMoved(t *testing.T) {
 	n := h.gh.OpenPR(owner, repoName, "g", "main", "g", "dana")
 	first := h.head(n)
 	edited := strings.Replace(h.files[grittingPost], "Frost is forecast tonight.", "Hard frost is forecast tonight.", 1)
-	server.SetBeforeWrite(a.srv, once(func() {
+	server.SetBeforeVerify(a.srv, once(func() {
 		h.gh.PushToPR(owner, repoName, n, map[string]string{grittingPost: edited})
 		h.deliverTo(b, "pull_request", h.prEvent("synchronize", n, "dana"))
 	}))
@@ -46,6 +47,39 @@ func TestReplicaSkipsWritesWhenTheHeadMoved(t *testing.T) {
 	if h.checkCount(n) != 1 {
 		t.Errorf("%d check runs on the head; want 1 (A's second evaluation had nothing to change)", h.checkCount(n))
 	}
+	if len(h.botComments(n)) != 1 {
+		t.Errorf("%d bot comments; want 1", len(h.botComments(n)))
+	}
+	if st := a.srv.Stats(); st.Moved != 1 || st.Evaluations != 2 || st.JobErrors != 0 {
+		t.Errorf("replica A: %+v; want 1 evaluation redone, 2 in all, no errors", st)
+	}
+}
+
+// TestReplicaRedoesWhenTheHeadMovesJustBeforeWriting: the push comes after
+// A's check before writing (made alongside its gather) and before A's
+// writes. A writes its outcome for the commit it read, finds afterwards that
+// the head moved, and evaluates again: the pull request ends as B left it,
+// with one summary comment.
+func TestReplicaRedoesWhenTheHeadMovesJustBeforeWriting(t *testing.T) {
+	h := newHarness(t, nil)
+	a, b := h.newReplica(unstarted()), h.newReplica()
+	h.gh.Commit(owner, repoName, "g", pick(h.files, grittingPost))
+	n := h.gh.OpenPR(owner, repoName, "g", "main", "g", "dana")
+	first := h.head(n)
+	edited := strings.Replace(h.files[grittingPost], "Frost is forecast tonight.", "Hard frost is forecast tonight.", 1)
+	server.SetBeforeWrite(a.srv, once(func() {
+		h.gh.PushToPR(owner, repoName, n, map[string]string{grittingPost: edited})
+		h.deliverTo(b, "pull_request", h.prEvent("synchronize", n, "dana"))
+	}))
+	if err := a.srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	h.deliverTo(a, "pull_request", h.prEvent("opened", n, "dana"))
+
+	if runs := h.gh.CheckRuns(owner, repoName, first); len(runs) != 1 {
+		t.Errorf("%d check runs on the commit the pull request left; want A's one, written for the commit it read", len(runs))
+	}
+	h.expectCheck(n, "!success", "Waiting for", "policy", "comms")
 	if len(h.botComments(n)) != 1 {
 		t.Errorf("%d bot comments; want 1", len(h.botComments(n)))
 	}

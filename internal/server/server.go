@@ -56,9 +56,9 @@ type Server struct {
 	// missed is set when work was turned away or given up: the next
 	// reconcile then evaluates every open pull request.
 	missed atomic.Bool
-	// beforeWrite, when set (tests), runs before an evaluation's first
-	// write, before the guard checks that the pull request has not moved.
-	beforeWrite func(repo review.Repo, number int)
+	// hooks, set by tests, run in every evaluation: before the guard's
+	// read that verifies the head, and before the first write.
+	hooks guardHooks
 
 	started  atomic.Bool
 	draining atomic.Bool

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/githubtest"
+	"github.com/clearance-dev/clearance/internal/githubtest/spec"
 	"github.com/clearance-dev/clearance/internal/review"
 	"github.com/google/go-github/v60/github"
 )
@@ -75,7 +76,7 @@ func newActionFixture(t *testing.T, teams bool) *actionFixture {
 	t.Cleanup(func() {
 		// Every request the action sent must be one GitHub's REST
 		// description allows.
-		for _, p := range f.gh.SpecProblems() {
+		for _, p := range spec.Problems(f.gh) {
 			if isRequestProblem(p) && !strings.Contains(p, labelsBodyGap) {
 				t.Errorf("request not as GitHub describes it: %s", p)
 			}

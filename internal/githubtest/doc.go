@@ -64,16 +64,16 @@
 //
 // # Checked against GitHub's own descriptions
 //
-// testdata/openapi holds GitHub's REST OpenAPI description (from the npm
-// package @octokit/openapi) trimmed to the operations the fake serves, and
-// testdata/webhooks GitHub's example webhook payloads (@octokit/webhooks-
-// examples) for the events the App handles; scripts/update-github-spec
-// regenerates both. ValidateAgainstSpec (or SpecProblems) checks every
-// recorded exchange: the operation exists, the status is documented, the
-// response fits its schema and has no field the description lacks, and a
-// request the fake accepted fits the request schema. TestSpecConformance
-// drives every route through go-github and checks it. WebhookExample returns
-// an example payload and ValidateWebhookPayload checks one against the
-// webhook's schema. go-github's structs omit empty fields; shape.go adds back
-// the ones GitHub always sends (null or []).
+// Package spec (internal/githubtest/spec) checks the fake against GitHub's
+// REST OpenAPI description and holds GitHub's example webhook payloads; it
+// is a package of its own so that the validator and the descriptions are
+// linked into tests only, not into a binary that imports githubtest.
+// spec.Validate (or spec.Problems) checks every recorded exchange: the
+// operation exists, the status is documented, the response fits its schema
+// and has no field the description lacks, and a request the fake accepted
+// fits the request schema. Routes, RouteOf and OffSpec tell it which route
+// served a call and which calls the description need not describe (the
+// fake's stand-ins for other hosts, and paths allowed with AllowOffSpec).
+// go-github's structs omit empty fields; shape.go adds back the ones GitHub
+// always sends (null or []).
 package githubtest

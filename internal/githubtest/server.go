@@ -193,7 +193,8 @@ type Exchange struct {
 
 // Exchanges returns a copy of every recorded exchange since the start or
 // the last ResetCalls, in arrival order (the same calls as Calls).
-// ValidateAgainstSpec checks them against GitHub's REST description.
+// spec.Validate (package internal/githubtest/spec) checks them against
+// GitHub's REST description.
 func (s *Server) Exchanges() []Exchange {
 	s.mu.Lock()
 	defer s.mu.Unlock()

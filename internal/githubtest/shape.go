@@ -14,7 +14,7 @@ import (
 // for lists), and some fields go-github has no struct field for at all. The
 // fillers below add those fields to the encoded JSON of each go-github type,
 // wherever it appears in a response, so that every answer carries what
-// GitHub's REST description lists as required (see openapi.go and
+// GitHub's REST description lists as required (see package spec and its
 // TestSpecConformance, which check it).
 
 // fillers maps a go-github struct type to the function that completes its

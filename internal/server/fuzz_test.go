@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clearance-dev/clearance/internal/githubtest"
+	"github.com/clearance-dev/clearance/internal/githubtest/spec"
 	"github.com/google/go-github/v60/github"
 )
 
@@ -34,9 +34,9 @@ const fuzzSecret = "fuzz-secret"
 // ping, already received), 202 (queued), 400 (malformed), 413 (too large)
 // or 503 (queue full). route's jobs are always well-formed.
 func FuzzWebhook(f *testing.F) {
-	for _, name := range githubtest.WebhookExamples() {
+	for _, name := range spec.WebhookExamples() {
 		event, action, _ := strings.Cut(name, ".")
-		f.Add(event, githubtest.WebhookExample(event, action), false)
+		f.Add(event, spec.WebhookExample(event, action), false)
 	}
 	f.Add("ping", []byte(`{"zen":"x","hook_id":1}`), false)
 	f.Add("pull_request", []byte(`{"action":"opened","number":1,"installation":{"id":2},"repository":{"name":"r","owner":{"login":"o"}}}`), false)

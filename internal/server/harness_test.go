@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/githubtest"
+	"github.com/clearance-dev/clearance/internal/githubtest/spec"
 	"github.com/clearance-dev/clearance/internal/server"
 	"github.com/google/go-github/v60/github"
 )
@@ -125,7 +126,7 @@ func newHarness(t *testing.T, base map[string]string, opts ...harnessOpt) *harne
 		// Every request the App sent must be one GitHub's REST
 		// description allows. (The fake's answers are its owner's to
 		// check.)
-		for _, p := range h.gh.SpecProblems() {
+		for _, p := range spec.Problems(h.gh) {
 			if isRequestProblem(p) && !strings.Contains(p, knownSpecGap) {
 				t.Errorf("request not as GitHub describes it: %s", p)
 			}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clearance-dev/clearance/internal/githubtest"
+	"github.com/clearance-dev/clearance/internal/githubtest/spec"
 	"github.com/google/go-github/v60/github"
 )
 
@@ -16,7 +16,7 @@ func example(t *testing.T, name string, edit func(map[string]any)) (string, any)
 	t.Helper()
 	event, action, _ := strings.Cut(name, ".")
 	var m map[string]any
-	if err := json.Unmarshal(githubtest.WebhookExample(event, action), &m); err != nil {
+	if err := json.Unmarshal(spec.WebhookExample(event, action), &m); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := m["installation"]; !ok {
@@ -95,7 +95,7 @@ func TestRouteGitHubExamples(t *testing.T) {
 		}
 	}
 	// Every example the fake holds is one the App handles.
-	for _, name := range githubtest.WebhookExamples() {
+	for _, name := range spec.WebhookExamples() {
 		event, _, _ := strings.Cut(name, ".")
 		if !handledEvents[event] {
 			t.Errorf("example %s is for an event the server does not handle", name)

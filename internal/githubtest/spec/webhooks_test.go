@@ -1,4 +1,4 @@
-package githubtest
+package spec
 
 import (
 	"encoding/json"

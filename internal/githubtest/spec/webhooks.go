@@ -1,4 +1,4 @@
-package githubtest
+package spec
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 
 // GitHub's own example webhook payloads (npm package
 // @octokit/webhooks-examples; scripts/update-github-spec refreshes them),
-// one per event and action the App handles. webhooks/SOURCES.json says
-// which example each file is; the two the package lacks (pull_request
+// one per event and action the App handles. testdata/webhooks/SOURCES.json
+// says which example each file is; the two the package lacks (pull_request
 // edited, pull_request_review edited) are derived from an example of the
 // same event, as it also says.
 //
@@ -30,7 +30,7 @@ func WebhookExample(event, action string) []byte {
 	}
 	b, err := webhookFS.ReadFile("testdata/webhooks/" + name + ".json")
 	if err != nil {
-		panic(fmt.Sprintf("githubtest: no example webhook payload %s (have: %s)", name, strings.Join(WebhookExamples(), ", ")))
+		panic(fmt.Sprintf("spec: no example webhook payload %s (have: %s)", name, strings.Join(WebhookExamples(), ", ")))
 	}
 	return bytes.Clone(b)
 }

@@ -82,12 +82,25 @@ func (rv *Reviewer) now() time.Time {
 // BaseStats reports the base branches held and their register documents.
 func (rv *Reviewer) BaseStats() (bases, docs int) { return rv.bases.stats() }
 
+// TimeoutGrace is how long Review may take, past ctx's deadline, to write
+// the check that says the evaluation ran out of time.
+const TimeoutGrace = 15 * time.Second
+
 // Review gathers one pull request, decides, and applies the decision.
 func (rv *Reviewer) Review(ctx context.Context, gh GitHub, repo Repo, number int) (*Snapshot, *Decision, error) {
 	snap, memo := rv.gather(ctx, gh, repo, number)
 	if snap.PR.HeadSHA == "" {
 		// Without a head commit there is nothing to write a check on.
 		return snap, nil, snap.Err
+	}
+	if snap.Err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The time limit ran out while reading. The check that says so
+		// (not a success) is still written, within a short grace: else
+		// the pull request would show nothing until the retry.
+		snap.Err = fmt.Errorf("GitHub answered too slowly and the evaluation ran out of time (%w)", snap.Err)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), TimeoutGrace)
+		defer cancel()
 	}
 	dec := Decide(snap)
 	ctx, notes := withWriteNotes(ctx)

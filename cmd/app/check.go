@@ -56,7 +56,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	repo := fl.String("repo", ".", "the content repo's folder")
 	format := fl.String("format", "text", "output format: text or json")
 	nowFlag := fl.String("now", "", "evaluate as at this time (RFC 3339), for embargoes; default: now")
-	if err := fl.Parse(args); err != nil {
+	paths, err := parseInterspersed(fl, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -89,7 +90,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	engine := base.Engine(now)
-	paths, err := selectDrafts(engine, tree, *repo, fl.Args())
+	paths, err = selectDrafts(engine, tree, *repo, paths, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "app check: %v\n", err)
 		return 2
@@ -98,6 +99,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 
 	report := checkReport{Files: make([]checkFile, 0, len(results)), Problems: base.Findings}
 	errorsFound := 0
+	for _, f := range base.Findings {
+		if f.Severity == policy.Error {
+			errorsFound++ // a register document or CODEOWNERS line that cannot be used
+		}
+	}
 	for _, r := range results {
 		errorsFound += r.Errors()
 		findings := r.Findings
@@ -127,8 +133,30 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// parseInterspersed parses flags that may come before, between or after
+// the PATH arguments ("check posts/a.md --format json"), and returns the
+// paths. "--" ends the flags.
+func parseInterspersed(fl *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fl.Args()
+		if len(rest) == 0 {
+			return paths, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(paths, rest...), nil
+		}
+		paths = append(paths, rest[0])
+		args = rest[1:]
+	}
+}
+
 // selectDrafts resolves the PATH arguments to draft paths.
-func selectDrafts(e *policy.Engine, tree *fstree.Dir, repo string, args []string) ([]string, error) {
+// A named file that is not a draft is skipped with a note to notes.
+func selectDrafts(e *policy.Engine, tree *fstree.Dir, repo string, args []string, notes io.Writer) ([]string, error) {
 	all := e.DraftPaths(tree)
 	if len(args) == 0 {
 		return all, nil
@@ -150,10 +178,23 @@ func selectDrafts(e *policy.Engine, tree *fstree.Dir, repo string, args []string
 		if _, err := os.Lstat(filepath.Join(repo, filepath.FromSlash(rel))); err != nil {
 			return nil, fmt.Errorf("%s: no such file or folder in %s", a, repo)
 		}
+		found := false
 		for _, p := range all {
-			if (p == rel || rel == "." || strings.HasPrefix(p, strings.TrimSuffix(rel, "/")+"/")) && !seen[p] {
-				seen[p] = true
-				out = append(out, p)
+			if p == rel || rel == "." || strings.HasPrefix(p, strings.TrimSuffix(rel, "/")+"/") {
+				found = true
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+				}
+			}
+		}
+		if !found && notes != nil {
+			// Skipped, not an error: pre-commit passes every Markdown
+			// file being committed. But say so, for a draft saved
+			// under a name the drafts globs do not match (a.MD).
+			if fi, err := os.Stat(filepath.Join(repo, filepath.FromSlash(rel))); err == nil && !fi.IsDir() {
+				fmt.Fprintf(notes, "note: %s is not a draft, so it was not checked: drafts are the Markdown files matching %s (see drafts: and always_review: in %s)\n",
+					a, strings.Join(e.Config.Drafts, ", "), policy.ConfigPath)
 			}
 		}
 	}
@@ -210,10 +251,22 @@ func writeText(w io.Writer, eng *policy.Engine, results []*policy.Result, proble
 	if len(results) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\n%s: %d pointer, %d public-domain, %d new-content; %s, %s.\n",
+	repoErrs := 0
+	for _, f := range problems {
+		if f.Severity == policy.Error {
+			repoErrs++
+		}
+	}
+	inRepo := ""
+	if repoErrs > 0 {
+		inRepo = fmt.Sprintf("; %s in the repo itself", pluralize(repoErrs, "error"))
+	}
+	fmt.Fprintf(w, "\n%s: %d pointer, %d public-domain, %d new-content; %s, %s%s.\n",
 		pluralize(len(results), "draft"), counts[policy.Pointer], counts[policy.PublicDomain], counts[policy.NewContent],
-		pluralize(errs, "error"), pluralize(warns, "warning"))
+		pluralize(errs, "error"), pluralize(warns, "warning"), inRepo)
 	switch {
+	case errs == 0 && repoErrs > 0:
+		fmt.Fprintln(w, "Next: fix the problems in the repo listed above (until then those files are not used), then run the check again.")
 	case errs > 0:
 		fmt.Fprintln(w, "Next: fix the errors listed above, then run the check again.")
 	case counts[policy.NewContent] > 0:

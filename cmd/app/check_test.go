@@ -385,7 +385,8 @@ func TestCheckSymlink(t *testing.T) {
 }
 
 // TestCheckRepoProblems: CODEOWNERS lines GitHub skips and unreadable
-// register documents are listed, in text and JSON.
+// register documents are listed, in text and JSON; an unreadable register
+// document is an error (exit 1), as it does not count as published.
 func TestCheckRepoProblems(t *testing.T) {
 	dir := writeRepo(t, map[string]string{
 		"posts/a.md":         fineDraft,
@@ -393,11 +394,11 @@ func TestCheckRepoProblems(t *testing.T) {
 		"published/bad.md":   "---\npublished_at: someday\n---\ntext\n",
 	})
 	code, out, _ := runApp(t, "check", "--repo", dir, fixedNow)
-	if code != 0 || !strings.Contains(out, "Problems in the repo itself:") || !strings.Contains(out, "published/bad.md:2: error [register]") || !strings.Contains(out, ".github/CODEOWNERS:3: warning [codeowners]") {
+	if code != 1 || !strings.Contains(out, "Problems in the repo itself:") || !strings.Contains(out, "published/bad.md:2: error [register]") || !strings.Contains(out, ".github/CODEOWNERS:3: warning [codeowners]") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	code, out, _ = runApp(t, "check", "--repo", dir, "--format", "json", fixedNow)
-	if code != 0 || !strings.Contains(out, `"problems": [`) || !strings.Contains(out, `"path": "published/bad.md"`) {
+	if code != 1 || !strings.Contains(out, `"problems": [`) || !strings.Contains(out, `"path": "published/bad.md"`) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -31,7 +31,7 @@ type benchRepo struct {
 	tree      policy.MapTree
 	drafts    []string // draft paths
 	register  []policy.RegisterFile
-	docWords  [][]string // each document's body, as written
+	docSents  [][][]string // each document's sentences, as written
 	dataBytes int
 }
 
@@ -84,7 +84,7 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 
 	r := &benchRepo{tree: policy.MapTree{}}
 	r.tree[".github/CODEOWNERS"] = []byte("/posts/ @org/policy-team @org/comms-team\n/replies/ @org/policy-team @org/comms-team\n")
-	r.docWords = make([][]string, nDocs)
+	r.docSents = make([][][]string, nDocs)
 	for i := 0; i < nDocs; i++ {
 		path := fmt.Sprintf("published/%04d/%02d/release-%05d.md", 2016+i%10, 1+i%12, i)
 		var b strings.Builder
@@ -96,6 +96,7 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 		b.WriteString("---\n")
 		target := 300 + rng.IntN(301)
 		var body []string
+		var sents [][]string
 		for len(body) < target {
 			para := 2 + rng.IntN(4)
 			for s := 0; s < para && len(body) < target; s++ {
@@ -105,10 +106,11 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 				}
 				writeSentence(&b, ws)
 				body = append(body, ws...)
+				sents = append(sents, ws)
 			}
 			b.WriteString("\n\n")
 		}
-		r.docWords[i] = body
+		r.docSents[i] = sents
 		data := []byte(b.String())
 		r.tree[path] = data
 		r.register = append(r.register, policy.RegisterFile{Path: path, Data: data})
@@ -132,14 +134,16 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 		}
 		b.WriteString("---\n")
 		switch {
-		case kind < 3: // copied from a document, sometimes with a few words added
-			doc := r.docWords[rng.IntN(nDocs)]
-			n := 10 + rng.IntN(40)
+		case kind < 3: // whole sentences copied from a document, sometimes with a few words added
+			doc := r.docSents[rng.IntN(nDocs)]
+			n := 1 + rng.IntN(3)
 			at := rng.IntN(len(doc) - n)
 			if rng.IntN(3) == 0 {
 				writeSentence(&b, sentence(2+rng.IntN(3)))
 			}
-			writeSentence(&b, doc[at:at+n])
+			for _, ws := range doc[at : at+n] {
+				writeSentence(&b, ws)
+			}
 		case kind < 6: // a pointer
 			writeSentence(&b, sentence(3+rng.IntN(15)))
 			fmt.Fprintf(&b, "https://www.example.gov.uk/news/%05d\n", rng.IntN(nDocs))
@@ -157,7 +161,7 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 		r.drafts = append(r.drafts, path)
 		r.dataBytes += len(data)
 	}
-	r.docWords = nil // only needed to write the drafts; do not count it in the heap
+	r.docSents = nil // only needed to write the drafts; do not count it in the heap
 	return r
 }
 

@@ -5,9 +5,14 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Engine evaluates drafts against one base-branch state: its config,
@@ -126,6 +131,12 @@ type evaluation struct {
 
 	covered []bool
 	runs    []Run
+	// matched are the words in a run shared with a public register
+	// document, published or not (see publishedWords).
+	matched []bool
+	// foreign are words around a published quotation that its document
+	// does not have (see attributions).
+	foreign []string
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
@@ -142,8 +153,10 @@ func (ev *evaluation) run() {
 	ev.checkMarkings()
 	ev.checkLinks()
 	ev.checkLength()
-	if len(d.Words) == 0 && len(d.Links) == 0 && !d.Unreadable {
-		ev.add(RuleEmptyBody, Error, d.BodyLine, "there is nothing to post: write the text of the post below the front matter")
+	if !d.HasText() && len(d.Links) == 0 && !d.Unreadable {
+		// Only blank lines, invisible characters or comments: point at
+		// the front matter's closing line, under which the text goes.
+		ev.add(RuleEmptyBody, Error, d.closeLine, "there is nothing to post: write the text of the post below the front matter")
 	}
 
 	scenario := ev.classify()
@@ -183,20 +196,52 @@ func (ev *evaluation) run() {
 // checkFields covers author, reply and sources.
 func (ev *evaluation) checkFields() {
 	d := ev.d
-	if d.Unreadable {
-		return // nothing was read, so nothing can be said about the fields
+	if d.Unreadable || d.fmUnread {
+		// Nothing was read, or the front matter could not be: its fields
+		// are unknown, not missing, and one finding already says what
+		// to fix.
+		return
+	}
+	// misnamed says where a field was written with the wrong case or a
+	// slip of the keyboard (Author: for author:).
+	misnamed := func(field string) (int, string, bool) {
+		mf, ok := d.misnamed[field]
+		if !ok {
+			return 0, "", false
+		}
+		_, lower := fieldHint(mf.name)
+		return mf.line, fmt.Sprintf("this line has %s:; %s", mf.name, fieldHintText(field, lower)), true
 	}
 	if !d.HasField("author") || d.Author == "" {
-		ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "no author: add author: with who this is posted as (for example \"Press Office, Department for Transport\"), so readers know who is speaking")
+		if d.authorNotText != "" {
+			ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "author: %s is not a name: write who this is posted as, for example author: Press Office, Department for Transport", d.authorNotText)
+		} else if line, hint, ok := misnamed("author"); ok && !d.HasField("author") {
+			ev.add(RuleMissingAuthor, Error, line, "no author: %s", hint)
+		} else {
+			ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "no author: add author: with who this is posted as (for example \"Press Office, Department for Transport\"), so readers know who is speaking")
+		}
 	}
 	if d.Kind == "reply" && d.InReplyTo == "" {
-		ev.add(RuleMissingReplyTo, Error, d.FieldLine("kind"), "this is a reply but says not what to: add in_reply_to: with the address of the post or thread it answers")
+		why, line := "it is in the replies/ folder", 1
+		if d.HasField("kind") {
+			why, line = "it says kind: reply", d.FieldLine("kind")
+		}
+		switch l, hint, ok := misnamed("in_reply_to"); {
+		case d.HasField("in_reply_to"):
+			ev.add(RuleMissingReplyTo, Error, d.FieldLine("in_reply_to"), "this is a reply (%s) but in_reply_to is empty: add the address of the post or comment it answers", why)
+		case ok:
+			ev.add(RuleMissingReplyTo, Error, l, "this is a reply (%s) but has no in_reply_to: %s", why, hint)
+		default:
+			ev.add(RuleMissingReplyTo, Error, line, "this is a reply (%s) but has no in_reply_to: add in_reply_to: with the address of the post or comment it answers", why)
+		}
 	}
 	if d.HasField("channel") {
 		if _, ok := ev.e.Config.Channels[d.Channel]; !ok && d.Channel != "" {
 			ev.add(RuleChannel, Error, d.FieldLine("channel"), "unknown channel %q: use one of %s, or add it under channels in %s", d.Channel, strings.Join(ev.channelNames(), ", "), ConfigPath)
 		}
-	} else if !d.Unreadable {
+	} else if _, _, ok := misnamed("channel"); ok {
+		// The warning on the misnamed field says what to do.
+	} else {
 		ev.add(RuleChannel, Warning, 1, "no channel: add channel: (%s) so the length can be checked", strings.Join(ev.channelNames(), ", "))
 	}
 	for _, s := range d.Sources {
@@ -246,6 +291,10 @@ var threadChannels = map[string]bool{"x": true, "bluesky": true, "mastodon": tru
 var internalSuffixes = []string{".local", ".internal", ".intranet", ".corp", ".lan", ".home.arpa", ".localdomain", ".test", ".invalid"}
 
 func (ev *evaluation) checkLinks() {
+	// flagged records, for each host under internal_domains, the lines
+	// where a link to it was flagged, so that checkTextHosts does not
+	// flag the same address twice.
+	flagged := map[string]map[int]bool{}
 	for _, l := range ev.d.Links {
 		u, err := url.Parse(strings.TrimSpace(l.URL))
 		if l.Image && err == nil && u.Scheme == "" && u.Host == "" {
@@ -268,22 +317,32 @@ func (ev *evaluation) checkLinks() {
 			ev.add(RuleInsecureLink, Error, l.Line, "the link %s is not a web address readers can open; link to an https:// page", l.URL)
 			continue
 		}
-		host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+		host := foldHost(u.Hostname())
+		if host == "" {
+			ev.add(RuleInternalLink, Error, l.Line, "the link %s has no site name after %s://; write the full address, for example https://www.example.gov.uk/page", l.URL, strings.ToLower(u.Scheme))
+			continue
+		}
 		if why := ev.internalHost(host); why != "" {
 			ev.add(RuleInternalLink, Error, l.Line, "the link %s points to %s, which the public cannot reach; link to a public page instead", l.URL, why)
+			if ev.internalDomainOf(host) != "" {
+				if flagged[host] == nil {
+					flagged[host] = map[int]bool{}
+				}
+				flagged[host][l.Line] = true
+			}
 		}
 	}
+	ev.checkTextHosts(flagged)
 }
 
+// internalHost says why host, folded by foldHost, is internal ("an
+// internal site (…)"), or returns "".
 func (ev *evaluation) internalHost(host string) string {
 	if host == "" {
 		return "no host"
 	}
-	for _, d := range ev.e.Config.InternalDomains {
-		d = strings.ToLower(strings.TrimPrefix(d, "."))
-		if host == d || strings.HasSuffix(host, "."+d) {
-			return fmt.Sprintf("an internal site (%s, listed under internal_domains)", host)
-		}
+	if ev.internalDomainOf(host) != "" {
+		return fmt.Sprintf("an internal site (%s, listed under internal_domains)", host)
 	}
 	if ip := net.ParseIP(host); ip != nil {
 		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() {
@@ -422,6 +481,10 @@ func (ev *evaluation) classify() Scenario {
 		}
 	}
 	ev.reportEmbargo(embargoed)
+	// Only whole sentences (and quotations) count as published: see
+	// publishedWords.
+	ev.matched = ev.covered
+	ev.covered = ev.publishedWords()
 	covered := 0
 	for _, c := range ev.covered {
 		if c {
@@ -432,12 +495,40 @@ func (ev *evaluation) classify() Scenario {
 		ev.res.Coverage = float64(covered) / float64(len(words))
 	}
 
-	hits := e.lexicon.Find(words, func(i int) bool { return ev.covered[i] })
+	hits := ev.names(e.lexicon.Find(words, func(i int) bool { return ev.covered[i] }))
+	hits = append(hits, ev.instructions()...)
 	if len(hits) > 0 {
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
 		ev.explainHits(hits)
 		return NewContent
 	}
+	var images []string
+	for _, l := range d.Links {
+		if l.Image {
+			images = append(images, fmt.Sprintf("line %d", l.Line))
+		}
+	}
+	if len(images) > 0 {
+		ev.reason("It attaches an image (%s). clearance cannot read images, and an image can say as much as text, so it must be reviewed.", joinLimit(images, 3))
+		ev.reason("New information must be checked by policy and communications officials before it is posted.")
+		return NewContent
+	}
 	if len(words) > 0 && ev.res.Coverage >= e.Config.Thresholds.PublicDomainCoverage {
+		facts, edits := ev.newFacts(), ev.edits(3)
+		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 {
+			ev.reason("%d%% of its words are already published, but not all it says is:", int(ev.res.Coverage*100))
+			if len(edits) > 0 {
+				ev.reason("It changes published text: %s. A changed, added or missing word (a number, a date, a \"not\") can change the meaning.", strings.Join(edits, "; "))
+			}
+			if len(ev.foreign) > 0 {
+				ev.reason("It puts a published quotation in words the document does not have: %s. Name the speaker as the document does.", strings.Join(ev.foreign, "; "))
+			}
+			if len(facts) > 0 {
+				ev.reason("It adds figures, dates or times that are not in the published text: %s.", joinLimit(facts, 4))
+			}
+			ev.reason("New information must be checked by policy and communications officials before it is posted.")
+			return NewContent
+		}
 		ev.explainPublic()
 		return PublicDomain
 	}
@@ -503,12 +594,15 @@ func fmtTime(t time.Time) string {
 }
 
 func (ev *evaluation) explainHits(hits []LexHit) {
-	var views, advice []string
+	var views, advice, commits []string
 	for _, h := range hits {
 		s := fmt.Sprintf("%q (line %d)", ev.phraseText(h.Start, h.End), ev.d.Words[h.Start].Line)
-		if h.Kind == "view" {
+		switch h.Kind {
+		case "view":
 			views = append(views, s)
-		} else {
+		case "commitment":
+			commits = append(commits, s)
+		default:
 			advice = append(advice, s)
 		}
 	}
@@ -517,6 +611,11 @@ func (ev *evaluation) explainHits(hits []LexHit) {
 	}
 	if len(advice) > 0 {
 		ev.reason("It gives guidance or advice: %s.", joinLimit(advice, 4))
+	}
+	if len(commits) > 0 {
+		ev.reason("It makes a promise or an admission on the organisation's behalf: %s.", joinLimit(commits, 4))
+		ev.reason("Views, guidance and promises must be checked by policy and communications officials before they are posted.")
+		return
 	}
 	ev.reason("Views and guidance must be checked by policy and communications officials before they are posted.")
 }
@@ -610,13 +709,18 @@ func (ev *evaluation) explainNew(webLinks []string, own int) {
 	t := ev.e.Config.Thresholds
 	switch {
 	case len(ev.d.Words) == 0:
-	case ev.res.Coverage == 0:
+	case ev.res.Coverage == 0 && !slices.Contains(ev.matched, true):
 		ev.reason("None of its words are in the published documents of the register, so it cannot count as already public.")
+	case ev.res.Coverage == 0:
+		ev.reason("None of its sentences is published as it stands, so it cannot count as already public.")
 	default:
 		ev.reason("Only %d%% of its words are in published documents (%d%% needed to count as already public).", int(ev.res.Coverage*100), int(t.PublicDomainCoverage*100))
 	}
 	if len(webLinks) > 0 {
 		ev.reason("It links to %s but has %s of its own, more than a pointer's %d.", joinLimit(webLinks, 2), plural(own, "word"), t.PointerMaxWords)
+	}
+	if edits := ev.edits(3); len(edits) > 0 {
+		ev.reason("It changes published text: %s. A changed, added or missing word (a number, a date, a \"not\") can change the meaning.", strings.Join(edits, "; "))
 	}
 	if rest := ev.uncoveredSentences(3); len(rest) > 0 {
 		ev.reason("New text, not in any published document: %s.", strings.Join(rest, "; "))
@@ -731,4 +835,182 @@ func (e *Engine) Unreadable(path, why string) *Result {
 	d := &Draft{Path: path, Unreadable: true, BodyLine: 1, fieldLines: map[string]int{}}
 	d.Findings = []Finding{{Rule: RuleUnreadable, Severity: Error, Path: path, Message: why}}
 	return e.EvaluateDraft(d)
+}
+
+// Internal hosts in the text.
+
+// internalDomainOf returns the entry of internal_domains that host, folded
+// by foldHost, is or is a subdomain of, or "".
+func (ev *evaluation) internalDomainOf(host string) string {
+	for _, d := range ev.e.Config.InternalDomains {
+		if f := foldHost(strings.TrimPrefix(strings.TrimSpace(d), ".")); f != "" && (host == f || strings.HasSuffix(host, "."+f)) {
+			return d
+		}
+	}
+	return ""
+}
+
+// checkTextHosts flags every place where the text of the post names a
+// host under internal_domains, with or without https:// in front: X,
+// LinkedIn and Facebook make a link of "intranet.example.gov.uk/hr" by
+// themselves, and the public must not be given an internal address in any
+// form. It reads the body line by line (link texts, image descriptions and
+// code included; HTML comments, which are not posted, left out), then the
+// text as posted, which catches a name split by Markdown
+// ("intranet.*example*.gov.uk"). flagged holds the hosts checkLinks
+// already flagged, by line: a host flagged as a link on a line, or named
+// inside any flagged link's address ("https://intranet…" in a link
+// reference), is not flagged again.
+func (ev *evaluation) checkTextHosts(flagged map[string]map[int]bool) {
+	if len(ev.e.Config.InternalDomains) == 0 {
+		return
+	}
+	d := ev.d
+	reported := map[string]bool{}
+	report := func(host string, line int) {
+		ev.add(RuleInternalLink, Error, line, "the text names %s, an internal site (listed under internal_domains): the public cannot reach it, "+
+			"and X, LinkedIn and Facebook make a link of such a name even without https://. Remove it, or give the address of a public page instead", host)
+	}
+	lines := strings.Split(blankHTMLComments(d.Body), "\n")
+	for i, line := range lines {
+		for _, h := range textHosts(unescapeMarkdown(line)) {
+			if ev.internalDomainOf(h.host) == "" {
+				continue
+			}
+			n := d.BodyLine + i
+			key := fmt.Sprintf("%d %s", n, h.host)
+			if flagged[h.host][n] || h.inURL && len(flagged[h.host]) > 0 || reported[key] {
+				reported[h.host] = true
+				continue
+			}
+			reported[key], reported[h.host] = true, true
+			report(h.host, n)
+		}
+	}
+	for _, h := range textHosts(d.Plain) {
+		if reported[h.host] || len(flagged[h.host]) > 0 || ev.internalDomainOf(h.host) == "" {
+			continue
+		}
+		reported[h.host] = true
+		// Markdown hides the name in the body: point at the line that
+		// holds its first label.
+		line, first := d.BodyLine, h.host[:strings.IndexByte(h.host+".", '.')]
+		for i, l := range lines {
+			if strings.Contains(foldHostText(l), first) {
+				line = d.BodyLine + i
+				break
+			}
+		}
+		report(h.host, line)
+	}
+}
+
+// textHost is a host name found in text by textHosts.
+type textHost struct {
+	host  string // folded by foldHost
+	inURL bool   // right after "//", as in https://host
+}
+
+// textHosts returns the host names in text: the longest runs of letters,
+// digits, combining marks, "-" and full stops, folded as by foldHost, with
+// the full stops at either end dropped and at least one left inside. So in
+// "notintranet.example.gov.uk" and "intranet.example.gov.uk.evil.com" the
+// host is the whole name, never a part of it.
+func textHosts(text string) []textHost {
+	folded := foldHostText(text)
+	var hosts []textHost
+	isHostRune := func(r rune) bool {
+		return r == '.' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+	}
+	for i := 0; i < len(folded); {
+		r, size := utf8.DecodeRuneInString(folded[i:])
+		if !isHostRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(folded) {
+			r, size := utf8.DecodeRuneInString(folded[i:])
+			if !isHostRune(r) {
+				break
+			}
+			i += size
+		}
+		run := folded[start:i]
+		trimmed := strings.TrimLeft(run, ".")
+		host := strings.TrimRight(trimmed, ".")
+		if strings.Contains(host, ".") {
+			at := start + len(run) - len(trimmed)
+			hosts = append(hosts, textHost{host: host, inURL: strings.HasSuffix(folded[:at], "//")})
+		}
+	}
+	return hosts
+}
+
+// unescapeMarkdown drops the backslash of Markdown's escapes ("\\." reads
+// ".").
+func unescapeMarkdown(line string) string {
+	if !strings.Contains(line, "\\") {
+		return line
+	}
+	var b strings.Builder
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\\' && i+1 < len(line) && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", line[i+1]) >= 0 {
+			i++ // the escaped character, kept as it is
+		}
+		b.WriteByte(line[i])
+	}
+	return b.String()
+}
+
+// blankHTMLComments replaces every HTML comment in text, <!-- … -->,
+// with spaces, keeping its line breaks so that lines keep their numbers.
+func blankHTMLComments(text string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "<!--")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(text[i+4:], "-->")
+		if j < 0 {
+			break
+		}
+		end := i + 4 + j + 3
+		b.WriteString(text[:i])
+		for _, c := range []byte(text[i:end]) {
+			if c == '\n' {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		text = text[end:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// foldHost is the host name a browser goes to for host, as IDNA's UTS #46
+// mapping makes it: compatibility forms folded (NFKC: full-width
+// "ｉｎｔｒａｎｅｔ" is "intranet"), lower case, the ideographic and
+// full-width full stops ("。", "．", "｡") read as ".", invisible
+// characters dropped, and a final "." removed.
+func foldHost(host string) string {
+	return strings.TrimSuffix(foldHostText(host), ".")
+}
+
+// foldHostText folds text as foldHost folds a host name, keeping all else.
+func foldHostText(text string) string {
+	text = norm.NFKC.String(strings.ToValidUTF8(text, "\uFFFD"))
+	text = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3002' || r == '\uFF0E' || r == '\uFF61':
+			return '.'
+		case invisible(r):
+			return -1
+		}
+		return r
+	}, text)
+	return norm.NFKC.String(strings.ToLower(text))
 }

@@ -183,11 +183,11 @@ func TestScenarios(t *testing.T) {
 			src:  draftSrc(std, "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas.\n"),
 			want: policy.PublicDomain, reason: `Line 6 is in "River Wend flood defences completed" (published/flood.md), published 14 October 2026 10:00 UTC`},
 		{name: "public domain: exactly 80% covered",
-			src:  draftSrc(std, "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than. Bus stops move soon.\n"),
+			src:  draftSrc(std, "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas. Bus stops move soon as works end.\n"),
 			want: policy.PublicDomain, reason: "80% of its words are already published (80% needed)"},
-		{name: "public domain: 75% covered is new content",
-			src:  draftSrc(std, "Northbridge City Council has completed the new flood defences along the River Wend, protecting more. Bus stops move from Monday.\n"),
-			want: policy.NewContent, reason: "Only 75% of its words are in published documents (80% needed"},
+		{name: "public domain: 70% covered is new content",
+			src:  draftSrc(std, "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas. Bus stops move soon as the works end near the old quay.\n"),
+			want: policy.NewContent, reason: "Only 70% of its words are in published documents (80% needed"},
 		{name: "public domain: case, punctuation, line breaks and look-alikes ignored",
 			src:  draftSrc(std, "NORTHBRIDGE city council — has completed\nthe new flood-defences along the R\u0456ver W\u0435nd: protecting more than 1,200 homes\nand 90 ｂｕｓｉｎｅｓｓｅｓ in the Mill\u200bbrook and Quayside areas!\n"),
 			want: policy.PublicDomain, reason: "Lines 6–8 are in"},
@@ -202,7 +202,7 @@ func TestScenarios(t *testing.T) {
 			want: policy.NewContent, reason: `"historic" (line 6)`},
 		{name: "a short quotation is found in a named source",
 			src:  draftSrc(std+"sources: [published/flood.md]\n", "Flood works done. Cllr Shah: “a historic day for Quayside”.\n"),
-			want: policy.NewContent, reason: "Only 50% of its words"},
+			want: policy.NewContent, reason: "Only 70% of its words"},
 		{name: "a view in an unpublished quotation",
 			src:  draftSrc(std, "“We are delighted that the bridge is finished, and residents should sign up for free flood warnings.” Cllr Shah.\n"),
 			want: policy.NewContent, reason: `It expresses a view: "we are delighted" (line 6)`},
@@ -287,11 +287,11 @@ func TestScenarios(t *testing.T) {
 		{name: "front matter that cannot be read",
 			src:      draftSrc(std+"sources: [published/flood.md\n", "Bus times change on Monday:"+link+"\n"),
 			want:     policy.NewContent,
-			findings: []string{"error front-matter:5", "error author-missing:1", "warning channel:1"}},
+			findings: []string{"error front-matter:5"}},
 		{name: "empty body",
 			src:      draftSrc(std, "\n<!-- nothing yet -->\n"),
 			want:     policy.NewContent,
-			findings: []string{"error empty-body:6"}},
+			findings: []string{"error empty-body:5"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -327,7 +327,7 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestEmbargoLifted(t *testing.T) {
-	src := draftSrc(std, "Northbridge City Council has secured £48 million of government funding to replace the Wend Crossing.\n")
+	src := draftSrc(std, "Northbridge City Council has secured £48 million of government funding to replace the Wend Crossing with a new bridge for buses, cyclists and pedestrians.\n")
 	before := engineFor(t, testRepo(nil), time.Date(2026, 12, 1, 0, 0, 59, 0, time.UTC))
 	if r := before.Evaluate("posts/a.md", []byte(src)); r.Scenario != policy.NewContent || findRule(r.Findings, policy.RuleEmbargoed) == nil {
 		t.Errorf("a second before the embargo lifts: %s %v", r.Scenario, r.Findings)
@@ -370,13 +370,13 @@ func TestFindings(t *testing.T) {
 	}{
 		{name: "clean", src: draftSrc(std, "Bus times:"+link+"\n")},
 		{name: "no front matter", src: "Bus times:" + link + "\n",
-			findings: []string{"error front-matter:1", "error author-missing:1", "warning channel:1"}, message: "no front matter"},
+			findings: []string{"error front-matter:1"}, message: "no front matter"},
 		{name: "front matter not closed", src: "---\nchannel: x\nauthor: A\nBus times:" + link + "\n",
-			findings: []string{"error front-matter:1", "error author-missing:1", "warning channel:1"}},
+			findings: []string{"error front-matter:3"}, message: "the front matter is not closed: add a line --- after the last field"},
 		{name: "yaml syntax error names its line", src: draftSrc("channel: x\nauthor: A\nkind: post\nsources:\n  - a\n - b\n", "Bus times:"+link+"\n"),
-			findings: []string{"error front-matter:7", "error author-missing:1", "warning channel:1"}, message: "the front matter cannot be read"},
+			findings: []string{"error front-matter:7"}, message: "the front matter cannot be read"},
 		{name: "front matter a list", src: draftSrc("- channel\n- author\n", "Bus times:"+link+"\n"),
-			findings: []string{"error front-matter:2", "error author-missing:1", "warning channel:1"}, message: "fields of the form name: value"},
+			findings: []string{"error front-matter:2"}, message: "fields of the form name: value"},
 		{name: "field given twice", src: draftSrc(std+"author: Someone else\n", "Bus times:"+link+"\n"),
 			findings: []string{"error front-matter:5"}, message: "author is given twice"},
 		{name: "unknown field", src: draftSrc(std+"chanel: x\n", "Bus times:"+link+"\n"),
@@ -453,11 +453,11 @@ func TestFindings(t *testing.T) {
 		{name: "a public IP is fine", src: draftSrc(std, "Bus [times](https://8.8.8.8/buses)\n")},
 		{name: "a lookalike of an internal domain is fine", src: draftSrc(std, "Bus times: https://notintranet.example.gov.uk/buses\n")},
 		{name: "empty body", src: draftSrc(std, ""),
-			findings: []string{"error empty-body:6"}, message: "there is nothing to post"},
+			findings: []string{"error empty-body:5"}, message: "there is nothing to post"},
 		{name: "empty body, file ends on the closing line", src: "---\n" + std + "---",
 			findings: []string{"error empty-body:5"}},
 		{name: "only whitespace", src: draftSrc(std, "\n\n   \n"),
-			findings: []string{"error empty-body:6"}},
+			findings: []string{"error empty-body:5"}},
 		{name: "over the channel's length", src: draftSrc("channel: bluesky\nkind: post\nauthor: A\n", strings.Repeat("Bus times. ", 40)+link+"\n"),
 			findings: []string{"error length:6"}, message: "Bluesky allows 300"},
 		{name: "over X's length", src: draftSrc("channel: x\nkind: post\nauthor: A\n", strings.Repeat("Bus times. ", 30)+"\n"),
@@ -470,7 +470,8 @@ func TestFindings(t *testing.T) {
 		{name: "missing source", src: draftSrc(std+"sources:\n  - published/flood.md\n  - published/nope.md\n  - https://www.example.gov.uk/x\n", "Bus times:"+link+"\n"),
 			findings: []string{"warning source-missing:5"}, message: `source "published/nope.md" is not in the register`},
 		{name: "source with ./ prefix exists", src: draftSrc(std+"sources: ./published/flood.md\n", "Bus times:"+link+"\n")},
-		{name: "a source that cannot be read is missing", src: draftSrc(std+"sources: [published/README-notes.md]\n", "Bus times:"+link+"\n")},
+		{name: "a source that is not a published document is missing", src: draftSrc(std+"sources: [published/README-notes.md]\n", "Bus times:"+link+"\n"),
+			findings: []string{"warning source-missing:5"}, message: `source "published/README-notes.md" is not in the register`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -675,7 +676,7 @@ channels:
 		{"linkedin", "Superb value buses:" + link, policy.NewContent, nil},
 		{"linkedin", "Four words are many:" + link, policy.NewContent, nil},
 		{"linkedin", "Project Nightjar:" + link, policy.Pointer, []string{"error protective-marking:6"}},
-		{"linkedin", "Northbridge City Council has completed the new flood defences. Bus stops move soon as the works end.", policy.PublicDomain, nil},
+		{"linkedin", "Northbridge City Council has completed the new flood defences along the River Wend. Bus stops move soon as the works end.", policy.PublicDomain, nil},
 		{"x", "Bus times:" + link, policy.Pointer, nil},
 		{"x", "Bus times change:" + link, policy.Pointer, []string{"error length:6"}},
 		{"intranet-forum", "Bus times change.", policy.NewContent, []string{"error length:6"}},
@@ -691,5 +692,82 @@ channels:
 		if r.Scenario != c.want || !slices.Equal(rules, c.rules) {
 			t.Errorf("%s %q: %s %q, want %s %q\n%q", c.channel, c.body, r.Scenario, rules, c.want, c.rules, r.Reasons)
 		}
+	}
+}
+
+// TestInternalHostsInText: a host under internal_domains is flagged
+// wherever the post names it, with or without https://, in any width or
+// with any full stop, but never inside a longer name, and once per line.
+func TestInternalHostsInText(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	const names = "the text names intranet.example.gov.uk, an internal site"
+	cases := []struct {
+		name     string
+		body     string
+		findings []string
+		message  string
+	}{
+		{name: "bare host and path in prose", body: "Staff guidance is at intranet.example.gov.uk/hr/policy for colleagues.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "bare subdomain", body: "Bus times.\n\nSee wiki.intranet.example.gov.uk for the rota.\n",
+			findings: []string{"error link-internal:8"}, message: "the text names wiki.intranet.example.gov.uk"},
+		{name: "bare host at the end of a sentence", body: "Read INTRANET.EXAMPLE.GOV.UK.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "link text naming the host", body: "[intranet.example.gov.uk/hr](https://www.gov.uk)\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "image description naming the host", body: "Bus times:\n![screenshot of intranet.example.gov.uk](bus.png)\n",
+			findings: []string{"error link-internal:7"}, message: names},
+		{name: "e-mail address at the host", body: "Write to hr@intranet.example.gov.uk today.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "full-width bare host", body: "Guidance at ｉｎｔｒａｎｅｔ.example.gov.uk/hr today.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "ideographic full stops in a bare host", body: "Guidance at intranet。example。gov。uk today.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "full-width full stops and a zero-width space", body: "Guidance at intra\u200bnet．example｡gov.uk today.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "full-width link", body: "Read it: https://ｉｎｔｒａｎｅｔ.example.gov.uk/a\n",
+			findings: []string{"error link-internal:6"}, message: "points to an internal site (intranet.example.gov.uk, listed under internal_domains)"},
+		{name: "ideographic full stops in a link", body: "Read it: https://intranet。example。gov。uk/a\n",
+			findings: []string{"error link-internal:6"}, message: "points to an internal site (intranet.example.gov.uk, listed under internal_domains)"},
+		{name: "name split by Markdown emphasis", body: "Bus times.\n\nSee intranet.*example*.gov.uk now.\n",
+			findings: []string{"error link-internal:8"}, message: names},
+		{name: "name with escaped full stops", body: "See intranet\\.example\\.gov\\.uk now.\n",
+			findings: []string{"error link-internal:6"}, message: names},
+		{name: "a link is flagged once", body: "See https://intranet.example.gov.uk/hr (intranet.example.gov.uk).\n",
+			findings: []string{"error link-internal:6"}, message: "the link https://intranet.example.gov.uk/hr points to"},
+		{name: "a link reference is flagged once", body: "See [the guidance][g].\n\n[g]: https://intranet.example.gov.uk/hr\n",
+			findings: []string{"error link-internal:6"}},
+		{name: "link and a mention on another line", body: "See https://intranet.example.gov.uk/hr\n\nor intranet.example.gov.uk.\n",
+			findings: []string{"error link-internal:6", "error link-internal:8"}},
+		{name: "HTML comment is not posted", body: "Bus times:\n<!-- from intranet.example.gov.uk/buses -->\nhttps://www.northbridge.gov.uk/buses\n"},
+		{name: "longer name before", body: "See notintranet.example.gov.uk/hr today.\n"},
+		{name: "longer name after", body: "See intranet.example.gov.uk.evil.com/hr today.\n"},
+		{name: "parent domain is not internal", body: "See example.gov.uk today.\n"},
+		{name: "host with a hyphen after it", body: "See intranet.example.gov.uk-archive.org today.\n"},
+		{name: "link without a host", body: "Go to https:///path\n",
+			findings: []string{"error link-internal:6"}, message: "the link https:///path has no site name after https://; write the full address"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body)))
+			var fs []policy.Finding
+			for _, f := range r.Findings {
+				if f.Rule == policy.RuleInternalLink || f.Rule == policy.RuleInsecureLink {
+					fs = append(fs, f)
+				}
+			}
+			if got, want := findingKeys(fs), sortedCopy(c.findings); !slices.Equal(got, want) {
+				t.Errorf("findings = %q, want %q\n%v", got, want, fs)
+			}
+			if c.message != "" && (len(fs) == 0 || !strings.Contains(fs[0].Message, c.message)) {
+				t.Errorf("message %v does not say %q", fs, c.message)
+			}
+		})
+	}
+	// Without internal_domains, a host name in the text is no finding.
+	e = engineFor(t, testRepo(map[string]string{".github/clearance.yml": "drafts: [posts/**/*.md]\n"}), testNow)
+	r := e.Evaluate("posts/a.md", []byte(draftSrc(std, "See intranet.example.gov.uk/hr today.\n")))
+	if f := findRule(r.Findings, policy.RuleInternalLink); f != nil {
+		t.Errorf("flagged without internal_domains: %v", f)
 	}
 }

@@ -443,9 +443,22 @@ func (c *Config) validate(file string, root *yaml.Node) []*ConfigError {
 			add(lineOf(root, "labels", string(s)), "labels: %q is not a scenario; use public-domain, pointer or new-content", s)
 		}
 	}
-	for _, d := range c.InternalDomains {
-		if d == "" || strings.ContainsAny(d, "/ :") {
-			add(lineOf(root, "internal_domains"), "internal_domains: %q should be a bare host name such as intranet.example.org", d)
+	domains := mapValue(root, "internal_domains")
+	for i, d := range c.InternalDomains {
+		line := lineOf(root, "internal_domains")
+		if domains != nil && domains.Kind == yaml.SequenceNode && i < len(domains.Content) {
+			line = domains.Content[i].Line // the entry's own line
+		}
+		switch {
+		case strings.ContainsAny(d, "*?"):
+			// A wildcard never matches: hosts are compared as written.
+			bare := strings.TrimLeft(d, "*?.")
+			if bare == "" || strings.ContainsAny(bare, "*?/ :") || !strings.Contains(bare, ".") {
+				bare = "such as example.gov.uk"
+			}
+			add(line, "internal_domains: %q has a wildcard, which clearance does not understand, so it would never match: write the bare domain, %s: its subdomains are included", d, bare)
+		case d == "" || strings.ContainsAny(d, "/ :"):
+			add(line, "internal_domains: %q should be a bare host name such as intranet.example.org", d)
 		}
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })

@@ -342,3 +342,40 @@ func TestConfigInRepo(t *testing.T) {
 		t.Errorf("no config: %+v", base)
 	}
 }
+
+// TestConfigInternalDomainWildcard: a wildcard in internal_domains never
+// matches, so it is an error on the entry's line that says what to write.
+func TestConfigInternalDomainWildcard(t *testing.T) {
+	cases := []struct {
+		src  string
+		want string
+	}{
+		{`internal_domains: ["*.example.gov.uk"]` + "\n",
+			`1: internal_domains: "*.example.gov.uk" has a wildcard, which clearance does not understand, so it would never match: write the bare domain, example.gov.uk: its subdomains are included`},
+		{"drafts: [posts/**/*.md]\ninternal_domains:\n  - intranet.example.gov.uk\n  - '*.corp.example.gov.uk'\n",
+			`4: internal_domains: "*.corp.example.gov.uk" has a wildcard, which clearance does not understand, so it would never match: write the bare domain, corp.example.gov.uk: its subdomains are included`},
+		{"internal_domains: ['intranet.*.gov.uk']\n",
+			`1: internal_domains: "intranet.*.gov.uk" has a wildcard, which clearance does not understand, so it would never match: write the bare domain, such as example.gov.uk: its subdomains are included`},
+		{"internal_domains:\n  - ok.example.gov.uk\n  - https://intranet.example.org\n",
+			`3: internal_domains: "https://intranet.example.org" should be a bare host name`},
+	}
+	for _, c := range cases {
+		cfg, errs := policy.ParseConfig(policy.ConfigPath, []byte(c.src))
+		if cfg != nil || len(errs) != 1 {
+			t.Errorf("%q: config %v, errors %v; want one error", c.src, cfg != nil, errs)
+			continue
+		}
+		if got := fmt.Sprintf("%d: %s", errs[0].Line, errs[0].Msg); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%q:\n got %s\nwant %s", c.src, got, c.want)
+		}
+	}
+	// A leading dot is no wildcard: it is read as the bare domain.
+	if _, errs := policy.ParseConfig(policy.ConfigPath, []byte("internal_domains: [.example.gov.uk]\n")); len(errs) != 0 {
+		t.Errorf("leading dot: %v", errs)
+	}
+	// validate (LoadBase) reports it too, so nothing is checked.
+	base := policy.LoadBase(policy.MapTree{policy.ConfigPath: []byte(`internal_domains: ["*.example.gov.uk"]` + "\n")})
+	if base.Engine(testNow) != nil || len(base.ConfigErrors) != 1 || base.ConfigErrors[0].Line != 1 {
+		t.Errorf("LoadBase: %v", base.ConfigErrors)
+	}
+}

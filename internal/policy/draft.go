@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -66,6 +67,46 @@ type Draft struct {
 
 	fieldLines map[string]int
 	raw        []byte
+	// closeLine is the line of the front matter's closing ---, or 1.
+	closeLine int
+	// fmUnread is set when the front matter is missing or cannot be
+	// read: its fields are then unknown, not absent.
+	fmUnread bool
+	// misnamed maps a known field to the line of an unknown field that
+	// looks like a misspelling of it (Author: for author:).
+	misnamed map[string]misnamedField
+	// authorNotText is the value of an author: that is not text (true,
+	// 5), "" otherwise.
+	authorNotText string
+}
+
+type misnamedField struct {
+	name string // as written
+	line int
+}
+
+// HasText reports whether the draft has anything a reader would see: a
+// letter, digit, emoji or other symbol, in its text or an image
+// description. Blank lines, spaces and invisible characters are nothing.
+func (d *Draft) HasText() bool {
+	if len(d.Words) > 0 {
+		return true
+	}
+	for _, r := range d.Plain {
+		if !blankRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// blankRune reports whether r shows nothing on its own: white space,
+// control and format characters (zero-width space and joiner), variation
+// selectors, combining marks with nothing to combine with, and the blank
+// fillers that are used to post "empty" text.
+func blankRune(r rune) bool {
+	return r == '\u2800' || invisible(r) || unicode.IsSpace(r) ||
+		unicode.In(r, unicode.Cc, unicode.Mn, unicode.Me, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Noncharacter_Code_Point)
 }
 
 // DraftWord is one word of a draft's prose.
@@ -103,7 +144,7 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension
 // ParseDraft reads a draft. It never fails: problems become findings on the
 // draft, and a draft that cannot be read is marked Unreadable.
 func ParseDraft(path string, data []byte) *Draft {
-	d := &Draft{Path: path, Kind: "", BodyLine: 1, fieldLines: map[string]int{}}
+	d := &Draft{Path: path, Kind: "", BodyLine: 1, closeLine: 1, fieldLines: map[string]int{}}
 	add := func(rule string, line int, format string, args ...any) {
 		d.Findings = append(d.Findings, Finding{Rule: rule, Severity: Error, Path: path, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
@@ -124,8 +165,14 @@ func ParseDraft(path string, data []byte) *Draft {
 	d.raw = data
 	fm, body, bodyLine, ok := splitFrontMatter(data)
 	if !ok {
-		add(RuleFrontMatter, 1, "no front matter: start the file with a line ---, then channel:, author: and the other fields, then a line ---")
+		line, msg := frontMatterProblem(data)
+		add(RuleFrontMatter, line, "%s", msg)
+		d.fmUnread = true
 	} else {
+		d.closeLine = bodyLine - 1
+		if body == nil {
+			d.closeLine = bodyLine // the file ends on the closing line
+		}
 		d.parseFrontMatter(fm)
 	}
 	d.BodyLine = bodyLine
@@ -181,6 +228,180 @@ func splitFrontMatter(data []byte) (fm, body []byte, bodyLine int, ok bool) {
 	return nil, data, 1, false
 }
 
+// frontMatterProblem says what is wrong with the start of a draft whose
+// front matter splitFrontMatter could not find, and on which line.
+func frontMatterProblem(data []byte) (int, string) {
+	lines := strings.Split(string(data), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " \t\r")
+	}
+	const none = "no front matter: start the file with a line ---, then channel:, author: and the other fields, then a line ---"
+	first := strings.TrimSpace(lines[0])
+	switch {
+	case lines[0] == "---":
+		// Opened but never closed. A line of dashes that is not
+		// exactly --- is most likely meant to close it.
+		for i := 1; i < len(lines); i++ {
+			if l := strings.TrimSpace(lines[i]); l == "---" {
+				return i + 1, "the front matter is not closed: remove the spaces before --- on this line, so it closes the front matter"
+			} else if dashLine(l) {
+				return i + 1, fmt.Sprintf("the front matter is not closed: this line is %q, but the front matter must end with a line of exactly three hyphens ---; change it to ---", l)
+			}
+		}
+		// The last field: a line that names a known field, or continues
+		// one (indented, or a list entry), before the first line that
+		// cannot be front matter.
+		last, inField := 0, false
+		for i := 1; i < len(lines); i++ {
+			l := lines[i]
+			if l == "" {
+				continue
+			}
+			if !fieldLikeRE.MatchString(l) {
+				break
+			}
+			if k, _, ok := strings.Cut(l, ":"); ok && l[0] != ' ' && l[0] != '\t' && l[0] != '-' && l[0] != '#' {
+				_, known := frontMatterFields[k]
+				hinted, _ := fieldHint(k)
+				inField = known || hinted != ""
+			} else if l[0] == '#' {
+				continue
+			}
+			if inField {
+				last = i + 1
+			}
+		}
+		if last == 0 {
+			return 1, "the front matter is not closed: after this line ---, add the fields (channel:, author: and the others), then a line ---"
+		}
+		return last, "the front matter is not closed: add a line --- after the last field, which is on this line"
+	case first == "":
+		// Blank lines before the front matter.
+		for i := 1; i < len(lines); i++ {
+			if l := strings.TrimSpace(lines[i]); l == "---" {
+				blank := "the blank line"
+				if i > 1 {
+					blank = fmt.Sprintf("the %d blank lines", i)
+				}
+				return 1, fmt.Sprintf("remove %s before --- (line %d): the front matter must start on the first line of the file", blank, i+1)
+			} else if l != "" {
+				break
+			}
+		}
+	case first == "---":
+		return 1, "remove the spaces before ---: the front matter must start with a line of exactly three hyphens ---"
+	case first == "+++":
+		return 1, "the front matter must be between lines ---, with fields written as name: value (channel: x), not between lines +++"
+	case dashLine(first):
+		return 1, fmt.Sprintf("the first line is %q, but the front matter must start with a line of exactly three hyphens ---; change it to ---", first)
+	}
+	return 1, none
+}
+
+// dashLine reports whether l is made only of dashes (and spaces), at
+// least two: ----, - - -, or dashes a word processor made of hyphens.
+func dashLine(l string) bool {
+	n := 0
+	for _, r := range l {
+		switch r {
+		case '-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\u2500', '\u2E3A', '\u2E3B':
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 2
+}
+
+// fieldLikeRE matches a line that can belong to front matter: a field, an
+// indented continuation, a list entry or a comment.
+var fieldLikeRE = regexp.MustCompile(`^(\s|#|- |-$|[A-Za-z_][A-Za-z0-9_ -]*:(\s|$))`)
+
+// draftYAMLErrRE takes the problem out of a YAML error.
+var draftYAMLErrRE = regexp.MustCompile(`^yaml: (?:line \d+: )?(.*)$`)
+
+// noSpaceFieldRE is a field with no space after its colon (channel:x).
+var noSpaceFieldRE = regexp.MustCompile(`^([A-Za-z_]+):([^\s/].*)$`)
+
+// frontMatterYAMLProblem turns a YAML parser's problem msg, found on line
+// (1-based in fm, 0 if unknown), into plain words and the line to show.
+func frontMatterYAMLProblem(msg string, fm []byte, line int) (int, string) {
+	lines := strings.Split(string(fm), "\n")
+	get := func(n int) string {
+		if n < 1 || n > len(lines) {
+			return ""
+		}
+		return strings.TrimRight(lines[n-1], "\r")
+	}
+	field := func(l string) (key, val string, ok bool) {
+		k, v, ok := strings.Cut(l, ":")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(k, " \t\"'") {
+			return "", "", false
+		}
+		return k, strings.TrimSpace(v), true
+	}
+	quoted := func(key, val string) string {
+		if strings.Contains(val, `"`) {
+			return fmt.Sprintf("%s: '%s'", key, strings.ReplaceAll(val, "'", "''"))
+		}
+		return fmt.Sprintf("%s: \"%s\"", key, val)
+	}
+	// A tab at the start of a line: YAML does not allow it.
+	tabLine := func() int {
+		for n := max(line-1, 1); n <= len(lines); n++ {
+			if l := get(n); strings.TrimLeft(l, " ") != "" && strings.TrimLeft(l, " ")[0] == '\t' {
+				return n
+			}
+		}
+		return 0
+	}
+	const generic = "this line cannot be read as name: value; check the spelling and the indentation, and put a value that contains a colon, # or quotation marks in quotes"
+	switch {
+	case msg == "mapping values are not allowed in this context":
+		l := get(line)
+		if line > 1 && l != "" && (l[0] == ' ' || l[0] == '\t') {
+			return line, "this line is indented, so it reads as part of the field above it: start it at the beginning of the line"
+		}
+		if key, val, ok := field(l); ok && strings.Contains(val, ": ") {
+			return line, fmt.Sprintf("a value that contains \": \" must be in quotes, e.g. %s", quoted(key, val))
+		}
+		return line, "a value that contains \": \" must be in quotes, e.g. author: \"Press Office: Northbridge\""
+	case strings.Contains(msg, "tab character"):
+		if n := tabLine(); n > 0 {
+			return n, "this line starts with a tab: remove it, so the field starts at the beginning of the line (indent with spaces, never tabs)"
+		}
+		return line, "remove the tab characters: indent with spaces, never tabs"
+	case msg == "found character that cannot start any token":
+		if n := tabLine(); n > 0 && n <= line {
+			return n, "this line starts with a tab: remove it, so the field starts at the beginning of the line (indent with spaces, never tabs)"
+		}
+		if key, val, ok := field(get(line)); ok && val != "" {
+			return line, fmt.Sprintf("a value cannot start with %c unless it is in quotes: write %s", []rune(val)[0], quoted(key, val))
+		}
+		return line, generic
+	case msg == "found unexpected end of stream" || strings.Contains(msg, "quoted scalar"):
+		for n := max(line, 1); n <= len(lines); n++ {
+			if _, val, ok := field(get(n)); ok && val != "" && (val[0] == '"' || val[0] == '\'') {
+				return n, fmt.Sprintf("the quotation mark %c that starts this value is not closed: add %c at the end of the value, or remove it", val[0], val[0])
+			}
+		}
+		return line, "a quotation mark is not closed: add the closing quotation mark at the end of the value, or remove it"
+	case msg == "could not find expected ':'":
+		return line, "this line is not a field: write it as name: value, with a colon after the name; if it continues the value above, put that whole value in quotes"
+	case strings.HasPrefix(msg, "did not find expected ',' or ']'"):
+		return line, "a list that starts with [ is not closed: end it with ], or put the whole value in quotes"
+	case strings.HasPrefix(msg, "did not find expected ',' or '}'"):
+		return line, "a value that starts with { is not closed: end it with }, or put the whole value in quotes"
+	case strings.HasPrefix(msg, "unknown anchor"):
+		return line, "a value cannot start with * unless it is in quotes: put the value in quotes"
+	case msg == "did not find expected key":
+		return line, "this line cannot be read as name: value; check the quotation marks (a value in quotes must end with its closing quote, with nothing after it) and the indentation"
+	}
+	return line, generic
+}
+
 func cutLine(b []byte) (line, rest []byte, found bool) {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		return b[:i], b[i+1:], true
@@ -208,21 +429,31 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 	}
 	if len(fm) > maxFrontMatterBytes {
 		errf(RuleFrontMatter, Error, 2, "the front matter is %d bytes; keep it under %d", len(fm), maxFrontMatterBytes)
+		d.fmUnread = true
 		return
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(fm, &root); err != nil {
-		for _, ce := range yamlErrors(d.Path, fm, err) {
-			line := 1
-			if ce.Line > 0 {
-				line = ce.Line + 1 // the front matter starts on line 2
-			}
-			errf(RuleFrontMatter, Error, line, "the front matter cannot be read: %s", ce.Msg)
+		d.fmUnread = true
+		line := 0 // in the front matter, 1-based
+		if ces := yamlErrors(d.Path, fm, err); len(ces) > 0 {
+			line = ces[0].Line
 		}
+		raw := err.Error()
+		if m := draftYAMLErrRE.FindStringSubmatch(raw); m != nil {
+			raw = m[1]
+		}
+		line, msg := frontMatterYAMLProblem(raw, fm, line)
+		errf(RuleFrontMatter, Error, max(line+1, 1), "the front matter cannot be read: %s", msg) // it starts on line 2
 		return
 	}
 	if ce := checkYAMLShape(d.Path, &root); ce != nil {
-		errf(RuleFrontMatter, Error, ce.Line+1, "the front matter cannot be read: %s", ce.Msg)
+		d.fmUnread = true
+		msg := ce.Msg
+		if strings.Contains(msg, "config") {
+			msg = "it is far larger than a draft needs; keep to fields of the form name: value, one per line"
+		}
+		errf(RuleFrontMatter, Error, ce.Line+1, "the front matter cannot be read: %s", msg)
 		return
 	}
 	if len(root.Content) == 0 {
@@ -230,7 +461,15 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 	}
 	m := root.Content[0]
 	if m.Kind != yaml.MappingNode {
-		errf(RuleFrontMatter, Error, m.Line+1, "the front matter must be fields of the form name: value")
+		d.fmUnread = true
+		line, msg := m.Line+1, "the front matter must be fields of the form name: value, one per line (for example channel: x)"
+		for i, l := range strings.Split(string(fm), "\n") {
+			if sm := noSpaceFieldRE.FindStringSubmatch(l); sm != nil {
+				line, msg = i+2, fmt.Sprintf("put a space after the colon: %s: %s", sm[1], strings.TrimSpace(sm[2]))
+				break
+			}
+		}
+		errf(RuleFrontMatter, Error, line, "%s", msg)
 		return
 	}
 	seen := map[string]bool{}
@@ -245,6 +484,16 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 		seen[name] = true
 		d.fieldLines[name] = line
 		if _, ok := frontMatterFields[name]; !ok {
+			if known, lower := fieldHint(name); known != "" {
+				if d.misnamed == nil {
+					d.misnamed = map[string]misnamedField{}
+				}
+				if _, dup := d.misnamed[known]; !dup {
+					d.misnamed[known] = misnamedField{name: name, line: line}
+				}
+				errf(RuleUnknownField, Warning, line, "unknown field %q is ignored: %s", name, fieldHintText(known, lower))
+				continue
+			}
 			errf(RuleUnknownField, Warning, line, "unknown field %q is ignored; the fields are %s", name, strings.Join(sortedKeys(frontMatterFields), ", "))
 			continue
 		}
@@ -292,6 +541,13 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 				errf(RuleMissingReplyTo, Error, line, "in_reply_to must be the full address (https://...) of the post or thread this replies to")
 			}
 		case "author":
+			switch v.Tag {
+			case "!!null":
+				val = "" // author: null is no author
+			case "!!bool", "!!int", "!!float", "!!timestamp":
+				d.authorNotText = val
+				val = ""
+			}
 			d.Author = val
 		case "scenario":
 			s := Scenario(strings.ToLower(val))
@@ -309,6 +565,56 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 			d.PublishAt = t
 		}
 	}
+}
+
+// fieldHint returns the known field that name is most likely meant to be:
+// the same but for case, _ or -, or one letter out. lower is set when
+// only the case differs.
+func fieldHint(name string) (known string, lower bool) {
+	norm := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(name))
+	if _, ok := frontMatterFields[norm]; ok {
+		return norm, norm == strings.ToLower(name) && name != norm
+	}
+	for _, f := range sortedKeys(frontMatterFields) {
+		if editDistance1(norm, f) {
+			return f, false
+		}
+	}
+	return "", false
+}
+
+// fieldHintText is the advice for a field name that is not quite known.
+func fieldHintText(known string, lower bool) string {
+	if lower {
+		return fmt.Sprintf("did you mean %s:? Field names are lower case", known)
+	}
+	return fmt.Sprintf("did you mean %s:?", known)
+}
+
+// editDistance1 reports whether a and b differ by exactly one letter
+// added, removed, changed or two swapped.
+func editDistance1(a, b string) bool {
+	if a == b {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(ra)-len(rb) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	if len(ra) != len(rb) {
+		return string(ra[i+1:]) == string(rb[i:]) // one added
+	}
+	if string(ra[i+1:]) == string(rb[i+1:]) {
+		return true // one changed
+	}
+	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
 }
 
 // parseTime accepts RFC 3339 and plain dates (midnight UTC).
@@ -330,7 +636,19 @@ func parseTime(n *yaml.Node) (time.Time, error) {
 type piece struct {
 	start, end int // in Plain
 	src        int // byte offset in the body
-	kind       pieceKind
+	// srcEnd, when set, bounds the body bytes the piece came from: text
+	// decoded from HTML entities is not byte for byte the body.
+	srcEnd int
+	kind   pieceKind
+}
+
+// at returns the body offset of byte i of the piece's text.
+func (p piece) at(i int) int {
+	off := p.src + i
+	if p.srcEnd > p.src && off >= p.srcEnd {
+		off = p.srcEnd - 1
+	}
+	return off
 }
 
 type pieceKind uint8
@@ -350,6 +668,11 @@ type plainBuilder struct {
 }
 
 func (p *plainBuilder) emit(s string, src int, k pieceKind) {
+	p.emitRange(s, src, 0, k)
+}
+
+// emitRange is emit for text that came from body bytes [src, srcEnd).
+func (p *plainBuilder) emitRange(s string, src, srcEnd int, k pieceKind) {
 	if s == "" {
 		return
 	}
@@ -359,7 +682,7 @@ func (p *plainBuilder) emit(s string, src int, k pieceKind) {
 	p.last = src
 	start := p.b.Len()
 	p.b.WriteString(s)
-	p.pieces = append(p.pieces, piece{start: start, end: p.b.Len(), src: src, kind: k})
+	p.pieces = append(p.pieces, piece{start: start, end: p.b.Len(), src: src, srcEnd: srcEnd, kind: k})
 }
 
 func (p *plainBuilder) sep(s string) {
@@ -377,6 +700,56 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 	starts := lineStarts(body)
 	doc := markdown.Parser().Parse(text.NewReader(body))
 	pb := &plainBuilder{body: body}
+	lineOf := func(pos int) int {
+		if pos < 0 {
+			pos = pb.last
+		}
+		return bodyLine - 1 + lineAt(starts, pos)
+	}
+	// Image descriptions (alt text) are public on most channels, so their
+	// words are read too; they are not part of the post's length, so they
+	// go after the text, in alts.
+	var alts []ast.Node
+	type altAttr struct {
+		s   string
+		src int
+	}
+	var altAttrs []altAttr
+	hs := htmlSink{
+		text: func(s string, src, srcEnd int) {
+			if strings.TrimSpace(s) == "" {
+				// Where a tag was: a space, if words are on both sides.
+				if cur := pb.b.String(); cur == "" || strings.HasSuffix(cur, " ") || strings.HasSuffix(cur, "\n") {
+					return
+				}
+			}
+			pb.emitRange(s, src, srcEnd, prose)
+		},
+		brk: func(src int) {
+			if cur := pb.b.String(); cur != "" && !strings.HasSuffix(cur, "\n") {
+				pb.emit("\n", src, prose)
+			}
+		},
+		link: func(u string, src int, image bool) {
+			d.Links = append(d.Links, Link{URL: u, Line: lineOf(src), Image: image})
+			if !image {
+				// Written out, as a Markdown link's address is.
+				if cur := pb.b.String(); cur != "" && !strings.HasSuffix(cur, " ") && !strings.HasSuffix(cur, "\n") {
+					pb.emit(" ", src, urlText)
+				}
+				pb.emit(u+" ", src, urlText)
+			}
+		},
+		alt: func(s string, src int) { altAttrs = append(altAttrs, altAttr{s, src}) },
+	}
+	rawSegs := func(segs *text.Segments) []htmlSeg {
+		out := make([]htmlSeg, 0, segs.Len())
+		for i := 0; i < segs.Len(); i++ {
+			seg := segs.At(i)
+			out = append(out, htmlSeg{text: string(seg.Value(body)), src: seg.Start})
+		}
+		return out
+	}
 	var walk func(n ast.Node, inLink bool)
 	walk = func(n ast.Node, inLink bool) {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -427,18 +800,43 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 					pb.emit(dest, pos, urlText)
 				}
 			case *ast.Image:
-				// Alt text is not posted as text; the image is an
-				// attachment. Keep the link for the link checks.
+				// The image is an attachment: keep the link for the
+				// link checks. Its alt text is read after the text.
 				pos := c.Pos()
 				if pos < 0 {
 					pos = pb.last
 				}
 				d.Links = append(d.Links, Link{URL: string(node.Destination), Line: bodyLine - 1 + lineAt(starts, pos), Image: true})
+				alts = append(alts, node)
 			case *ast.ThematicBreak:
 				pb.sep("\n\n")
 				pb.breaks = append(pb.breaks, pb.b.Len())
-			case *ast.RawHTML, *ast.HTMLBlock:
-				// Comments and HTML are not posted.
+			case *ast.RawHTML:
+				// A tag or comment inside a line: comments are not
+				// posted, but addresses in tags are links.
+				scanHTML(rawSegs(node.Segments), hs)
+			case *ast.HTMLBlock:
+				// Read as the text a reader would see (fail closed).
+				pb.sep("\n\n")
+				segs := rawSegs(node.Lines())
+				if node.HasClosure() {
+					segs = append(segs, htmlSeg{text: string(node.ClosureLine.Value(body)), src: node.ClosureLine.Start})
+				}
+				scanHTML(segs, hs)
+				pb.sep("\n\n")
+			case *ast.Heading:
+				// In a thread, a line --- right under a line of text
+				// (a Markdown heading underline) splits the thread,
+				// as the author meant.
+				pb.sep("\n\n")
+				if lines := c.Lines(); lines != nil && lines.Len() > 0 {
+					pb.last = lines.At(0).Start
+				}
+				walk(c, inLink)
+				pb.sep("\n\n")
+				if threadChannels[d.Channel] && setextBreak(node, body, starts) {
+					pb.breaks = append(pb.breaks, pb.b.Len())
+				}
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
 				lines := c.Lines()
 				for i := 0; i < lines.Len(); i++ {
@@ -461,10 +859,49 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		}
 	}
 	walk(doc, false)
-	d.Plain = strings.TrimSpace(pb.b.String())
+	mainEnd := pb.b.Len()
+	for i := 0; i < len(alts); i++ { // alt text may hold images itself
+		pb.sep("\n\n")
+		walk(alts[i], false)
+		pb.sep("\n\n")
+	}
+	for _, a := range altAttrs {
+		pb.sep("\n\n")
+		pb.emitRange(a.s, a.src, a.src+1, prose)
+		pb.sep("\n\n")
+	}
+	d.Plain = strings.TrimSpace(pb.b.String()[:mainEnd])
 	d.findBareURLs(pb, starts, bodyLine)
-	d.buildParts(pb, starts, bodyLine)
+	d.buildParts(pb, starts, bodyLine, mainEnd)
 	d.buildWords(pb, starts, bodyLine)
+}
+
+// setextBreak reports whether a heading is text underlined with a line of
+// hyphens (---), which in a thread means a break between posts.
+func setextBreak(h *ast.Heading, body []byte, starts []int) bool {
+	lines := h.Lines()
+	if h.Level != 2 || lines == nil || lines.Len() == 0 {
+		return false
+	}
+	first := lineAt(starts, lines.At(0).Start) - 1
+	if strings.HasPrefix(strings.TrimSpace(string(lineText(body, starts, first))), "#") {
+		return false // an ATX heading (## Title)
+	}
+	next := lineAt(starts, lines.At(lines.Len()-1).Start) // 0-based index of the line after
+	if next >= len(starts) {
+		return false
+	}
+	u := strings.TrimSpace(string(lineText(body, starts, next)))
+	return len(u) >= 3 && strings.Trim(u, "-") == ""
+}
+
+// lineText returns line i (0-based) of b without its line break.
+func lineText(b []byte, starts []int, i int) []byte {
+	end := len(b)
+	if i+1 < len(starts) {
+		end = starts[i+1]
+	}
+	return bytes.TrimRight(b[starts[i]:end], "\r\n")
 }
 
 // bareURLRE finds scheme URLs that Markdown's linkify leaves as text: hosts
@@ -489,7 +926,7 @@ func (d *Draft) findBareURLs(pb *plainBuilder, starts []int, bodyLine int) {
 				continue
 			}
 			have[u] = true
-			off := min(p.src+m[0], max(len(pb.body)-1, 0))
+			off := min(p.at(m[0]), max(len(pb.body)-1, 0))
 			d.Links = append(d.Links, Link{URL: u, Line: bodyLine - 1 + lineAt(starts, off)})
 		}
 	}
@@ -497,15 +934,18 @@ func (d *Draft) findBareURLs(pb *plainBuilder, starts []int, bodyLine int) {
 
 // buildParts splits the plain text at thematic breaks (a line ---), which
 // separate the posts of a thread.
-func (d *Draft) buildParts(pb *plainBuilder, starts []int, bodyLine int) {
-	plain := pb.b.String()
-	from := 0
+func (d *Draft) buildParts(pb *plainBuilder, starts []int, bodyLine, mainEnd int) {
+	plain := pb.b.String()[:mainEnd]
+	from, pi := 0, 0
 	for _, cut := range append(pb.breaks, len(plain)) {
 		text := strings.TrimSpace(plain[from:cut])
 		if text != "" {
 			line := bodyLine
-			for _, p := range pb.pieces {
-				if p.start >= from && p.src < len(pb.body) {
+			for pi < len(pb.pieces) && pb.pieces[pi].start < from {
+				pi++ // pieces are in order
+			}
+			for _, p := range pb.pieces[pi:] {
+				if p.src < len(pb.body) {
 					line = bodyLine - 1 + lineAt(starts, p.src)
 					break
 				}
@@ -531,7 +971,7 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 		}
 		seg := plain[p.start:p.end]
 		for _, t := range Tokenize(seg) {
-			srcOff := p.src + t.Start
+			srcOff := p.at(t.Start)
 			if srcOff >= len(pb.body) {
 				srcOff = p.src
 			}

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -138,6 +139,8 @@ release](https://www.example.gov.uk/flood) or see https://www.example.gov.uk/map
 		{"cllr", 12, false}, {"shah", 12, false}, {"said", 12, false}, {"a", 12, false}, {"day", 12, false}, {"for", 12, false}, {"quayside", 12, false},
 		{"one", 14, false}, {"two", 15, false},
 		{"code", 17, false}, {"here", 17, false},
+		// The image's description is public too: read after the text.
+		{"a", 10, false}, {"photo", 10, false}, {"of", 10, false}, {"the", 10, false}, {"wall", 10, false},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("words =\n%v\nwant\n%v", got, want)
@@ -167,6 +170,7 @@ release](https://www.example.gov.uk/flood) or see https://www.example.gov.uk/map
 		"release https://www.example.gov.uk/flood or see https://www.example.gov.uk/map now!",
 		"Cllr Shah said: “A day for Quayside.”",
 		"one", "two", "code here",
+		"a photo of the wall",
 	}
 	if !slices.Equal(sentences, wantSentences) {
 		t.Errorf("sentences =\n%q\nwant\n%q", sentences, wantSentences)
@@ -254,5 +258,206 @@ func TestParseDraftFrontMatterLimits(t *testing.T) {
 	d = policy.ParseDraft("posts/a.md", []byte(bomb))
 	if f := findRule(d.Findings, policy.RuleFrontMatter); f == nil || !strings.Contains(f.Message, "too many YAML aliases") {
 		t.Errorf("alias bomb: %v", d.Findings)
+	}
+}
+
+// Anything a reader would see is something to post: emoji, symbols, CJK.
+// Only blank lines, invisible characters and comments are nothing.
+func TestEmptyBodyIsWhatShowsNothing(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for body, empty := range map[string]bool{
+		"🎉\n":                           false,
+		strings.Repeat("😀", 140) + "\n": false,
+		"👩‍👩‍👧‍👦\n":                     false,
+		"🇬🇧🇫🇷\n":                        false,
+		"→ ★ ✓\n":                       false,
+		"你好\n":                          false,
+		"\u200b\u2060\ufe0f\n":          true,
+		"\u00a0 \u3000\n\u2800\n":       true,
+		"<!-- later -->\n":              true,
+		"\n\n":                          true,
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc("channel: x\nauthor: A\n", body)))
+		if got := hasRule(r, policy.RuleEmptyBody); got != empty {
+			t.Errorf("%q: empty-body %v, want %v: %v", body, got, empty, r.Findings)
+		}
+	}
+}
+
+// The empty-body error points at a line of the file: the closing ---.
+func TestEmptyBodyLine(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for _, src := range []string{
+		"---\nchannel: x\nauthor: A\n---\n",
+		"---\nchannel: x\nauthor: A\n---",
+		"---\nchannel: x\nauthor: A\n---\n\n<!-- nothing yet -->\n\n",
+	} {
+		r := e.Evaluate("posts/a.md", []byte(src))
+		f := findRule(r.Findings, policy.RuleEmptyBody)
+		if f == nil || f.Line != 4 {
+			t.Errorf("%q: %v, want empty-body at line 4", src, r.Findings)
+		}
+	}
+}
+
+// Image descriptions are public on X, Bluesky and Mastodon: a view in one
+// counts. They count as the post's own words, not toward its length.
+func TestAltTextIsRead(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	src := draftSrc("channel: x\nauthor: A\n", "![We think this is the best plan ever](https://www.example.gov.uk/p.png) Our plan: https://www.example.gov.uk/plan\n")
+	r := e.Evaluate("posts/a.md", []byte(src))
+	if r.Scenario != policy.NewContent {
+		t.Errorf("a view in alt text: %s %v", r.Scenario, r.Reasons)
+	}
+	d := policy.ParseDraft("posts/a.md", []byte(src))
+	if strings.Contains(d.Plain, "think") || len(d.Parts) != 1 || strings.Contains(d.Parts[0].Text, "think") {
+		t.Errorf("alt text is in the posted text: %q", d.Plain)
+	}
+	if !slices.Contains(draftWords(d), "think") {
+		t.Errorf("alt words not read: %v", draftWords(d))
+	}
+	for _, w := range d.Words {
+		if w.Line != 5 {
+			t.Errorf("word %+v not on line 5", w)
+		}
+	}
+	// A neutral description is own words of a pointer too.
+	src = draftSrc("channel: x\nauthor: A\n", "!["+prose(30)+"](https://www.example.gov.uk/p.png) Timetable: https://www.example.gov.uk/plan\n")
+	if r := e.Evaluate("posts/a.md", []byte(src)); r.Scenario == policy.Pointer {
+		t.Errorf("31 words with the alt text is not a pointer: %v", r.Reasons)
+	}
+}
+
+// What is wrong with the front matter, in plain words, on the right line,
+// and only that: no "no author" for an author that could not be read.
+func TestFrontMatterMessages(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for _, c := range []struct {
+		name, src string
+		line      int
+		want      string
+	}{
+		{"not closed", "---\nchannel: x\nauthor: Press Office\nHello world from the council today.\n",
+			3, "the front matter is not closed: add a line --- after the last field"},
+		{"blank line first", "\n---\nchannel: x\nauthor: Press Office\n---\nHello.\n",
+			1, "remove the blank line before --- (line 2)"},
+		{"closed with ----", "---\nchannel: x\nauthor: Press Office\n----\nHello.\n",
+			4, `this line is "----", but the front matter must end with a line of exactly three hyphens ---`},
+		{"closed with dashes", "---\nchannel: x\nauthor: Press Office\n— — —\nHello.\n",
+			4, "exactly three hyphens ---"},
+		{"closed with an indented ---", "---\nchannel: x\nauthor: Press Office\n  ---\nHello.\n",
+			4, "remove the spaces before --- on this line"},
+		{"opened with ----", "----\nchannel: x\nauthor: Press Office\n---\nHello.\n",
+			1, `the first line is "----"`},
+		{"toml", "+++\nchannel = \"x\"\n+++\nHello.\n", 1, "between lines ---"},
+		{"a colon in a value", "---\nchannel: x\nauthor: Press Office: Northbridge\n---\nHello.\n",
+			3, `a value that contains ": " must be in quotes, e.g. author: "Press Office: Northbridge"`},
+		{"an unclosed quote", "---\nchannel: x\nauthor: \"Press Office\nin_reply_to: x\n---\nHello.\n",
+			3, `the quotation mark " that starts this value is not closed`},
+		{"a tab", "---\nchannel: x\n\tauthor: Press Office\n---\nHello.\n",
+			3, "this line starts with a tab"},
+		{"a tab further down", "---\nchannel: x\nauthor: A\n\tnotes: b\n---\nHello.\n",
+			4, "this line starts with a tab"},
+		{"an @ value", "---\nchannel: x\nauthor: @press\n---\nHello.\n",
+			3, `a value cannot start with @ unless it is in quotes: write author: "@press"`},
+		{"no space after the colon", "---\nchannel:x\nauthor:Press Office\n---\nHello.\n",
+			2, "put a space after the colon: channel: x"},
+		{"an indented field", "---\nchannel: x\n  author: Press\n---\nHello.\n",
+			3, "this line is indented"},
+		{"no colon", "---\nchannel: x\nauthor Press\ntitle: t\n---\nHello.\n",
+			3, "this line is not a field"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.Evaluate("posts/a.md", []byte(c.src))
+			var got []policy.Finding
+			for _, f := range r.Findings {
+				if f.Rule != policy.RuleEmptyBody {
+					got = append(got, f)
+				}
+			}
+			if len(got) != 1 || got[0].Rule != policy.RuleFrontMatter || got[0].Line != c.line || !strings.Contains(got[0].Message, c.want) {
+				t.Fatalf("findings %v\nwant one front-matter finding at line %d with %q", got, c.line, c.want)
+			}
+			for _, jargon := range []string{"mapping", "stream", "violates", "token", "scalar", "expected"} {
+				if strings.Contains(got[0].Message, jargon) {
+					t.Errorf("%q in %q", jargon, got[0].Message)
+				}
+			}
+			if r.Scenario != policy.NewContent {
+				t.Errorf("scenario %s", r.Scenario)
+			}
+		})
+	}
+}
+
+// Field names are lower case: Author: gets a hint, in the unknown-field
+// warning and in the missing-author error.
+func TestFieldNameHints(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	r := e.Evaluate("posts/a.md", []byte("---\nChannel: x\nAuthor: Press Office\n---\nHello.\n"))
+	want := map[string]string{
+		"front-matter-field:2": "did you mean channel:? Field names are lower case",
+		"front-matter-field:3": "did you mean author:? Field names are lower case",
+		"author-missing:3":     "no author: this line has Author:; did you mean author:? Field names are lower case",
+	}
+	if len(r.Findings) != len(want) {
+		t.Errorf("findings %v", r.Findings)
+	}
+	for _, f := range r.Findings {
+		if w, ok := want[fmt.Sprintf("%s:%d", f.Rule, f.Line)]; !ok || !strings.Contains(f.Message, w) {
+			t.Errorf("%v, want %q", f, w)
+		}
+	}
+	for src, hint := range map[string]string{
+		"---\nchannel: x\nauthr: A\n---\nHello.\n":                                "did you mean author:?",
+		"---\nchannel: x\nauthor: A\nin-reply-to: https://x.org/1\n---\nHello.\n": "did you mean in_reply_to:?",
+		"---\nchannel: x\nauthor: A\nsoruces: [a]\n---\nHello.\n":                 "did you mean sources:?",
+		"---\nchannel: x\nauthor: A\ncolour: red\n---\nHello.\n":                  "the fields are author, channel",
+	} {
+		d := policy.ParseDraft("posts/a.md", []byte(src))
+		if f := findRule(d.Findings, policy.RuleUnknownField); f == nil || !strings.Contains(f.Message, hint) {
+			t.Errorf("%q: %v, want %q", src, d.Findings, hint)
+		}
+	}
+}
+
+// An author is text naming who the post is from.
+func TestAuthorMustBeText(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for _, v := range []string{"true", "5", "null", "~", "2026-01-01"} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc("channel: x\nauthor: "+v+"\n", "Hello.\n")))
+		f := findRule(r.Findings, policy.RuleMissingAuthor)
+		if f == nil || f.Line != 3 || len(r.Findings) != 1 {
+			t.Errorf("author: %s: %v", v, r.Findings)
+		}
+	}
+	r := e.Evaluate("posts/a.md", []byte(draftSrc("channel: x\nauthor: \"true\"\n", "Hello.\n")))
+	if f := findRule(r.Findings, policy.RuleMissingAuthor); f != nil {
+		t.Errorf("a quoted author is text: %v", f)
+	}
+	r = e.Evaluate("posts/a.md", []byte(draftSrc("channel: x\nauthor: true\n", "Hello.\n")))
+	if f := findRule(r.Findings, policy.RuleMissingAuthor); f == nil || !strings.Contains(f.Message, "author: true is not a name") {
+		t.Errorf("%v", r.Findings)
+	}
+}
+
+// A reply with no in_reply_to is told why it counts as a reply.
+func TestReplyWithoutAddressSaysWhy(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for _, c := range []struct {
+		path, fields string
+		line         int
+		want         string
+	}{
+		{"replies/forum/r.md", "channel: forum\nauthor: A\n", 1, "this is a reply (it is in the replies/ folder) but has no in_reply_to: add in_reply_to: with the address of the post or comment it answers"},
+		{"posts/r.md", "channel: forum\nauthor: A\nkind: reply\n", 4, "this is a reply (it says kind: reply) but has no in_reply_to: add in_reply_to:"},
+		{"posts/r.md", "channel: forum\nauthor: A\nkind: reply\nin_reply_to:\n", 5, "in_reply_to is empty"},
+		{"replies/r.md", "channel: forum\nauthor: A\nIn_Reply_To: https://forum.example.gov.uk/t/1\n", 4, "did you mean in_reply_to:?"},
+	} {
+		r := e.Evaluate(c.path, []byte(draftSrc(c.fields, "Hello Dan, thanks for your message today.\n")))
+		f := findRule(r.Findings, policy.RuleMissingReplyTo)
+		if f == nil || f.Line != c.line || !strings.Contains(f.Message, c.want) {
+			t.Errorf("%s %q: %v, want line %d %q", c.path, c.fields, r.Findings, c.line, c.want)
+		}
 	}
 }

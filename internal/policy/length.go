@@ -27,6 +27,10 @@ type LengthRule struct {
 	MaxBytes int `yaml:"max_bytes" json:"max_bytes,omitempty"`
 	// MaxLinks, when above 0, limits the number of links (Threads: 5).
 	MaxLinks int `yaml:"max_links" json:"max_links,omitempty"`
+	// ShortMentions, when set, counts a mention of someone on another
+	// server, "@alice@social.example.org", as its user name alone,
+	// "@alice", as Mastodon does. Set for mastodon; not configurable.
+	ShortMentions bool `yaml:"-" json:"-"`
 }
 
 // The values of LengthRule.Method.
@@ -56,7 +60,8 @@ const (
 //
 //   - x: twitter-text weighted length, at most 280.
 //   - bluesky: 300 graphemes and 3,000 bytes; links count in full.
-//   - mastodon: 500 graphemes; every link counts 23.
+//   - mastodon: 500 graphemes; every link counts 23, and a mention of
+//     someone on another server counts only its "@user" part.
 //   - threads: 500 characters (code points), at most 5 links.
 //   - linkedin: 3,000 characters; facebook: 63,206 characters.
 //   - forum, blog-comment: counted in graphemes, no limit.
@@ -64,7 +69,7 @@ func DefaultLengthRules() map[string]LengthRule {
 	return map[string]LengthRule{
 		"x":            {Method: LengthMethodTwitter, Max: 280},
 		"bluesky":      {Method: LengthMethodGraphemes, Max: 300, MaxBytes: 3000},
-		"mastodon":     {Method: LengthMethodGraphemes, Max: 500, URLLength: 23},
+		"mastodon":     {Method: LengthMethodGraphemes, Max: 500, URLLength: 23, ShortMentions: true},
 		"threads":      {Method: LengthMethodCharacters, Max: 500, MaxLinks: 5},
 		"linkedin":     {Method: LengthMethodCharacters, Max: 3000},
 		"facebook":     {Method: LengthMethodCharacters, Max: 63206},
@@ -80,39 +85,85 @@ func DefaultLengthRules() map[string]LengthRule {
 //     U+2000–U+200D, U+2010–U+201F and U+2032–U+2037 count 1 and all others
 //     2; every emoji counts 2, however many code points it is made of (ZWJ
 //     sequences, skin tones, keycaps, flags, tag sequences); every URL found
-//     by ExtractURLs counts 23. Text that is empty or only spaces and
-//     control characters counts 0, as in twitter-text. rule.URLLength is
-//     ignored.
+//     by ExtractURLs, and every link written without https:// that X
+//     makes a link of ("northbridge.gov.uk", "bit.ly/a": see
+//     twitterSchemelessURLEnd), counts 23. Text that is empty or only
+//     spaces and control characters counts 0, as in twitter-text.
+//     rule.URLLength is ignored.
 //   - "graphemes": extended grapheme clusters (user-perceived characters).
 //   - "characters": Unicode code points.
 //
 // An unknown or empty method counts graphemes. For "graphemes" and
 // "characters", every URL found by ExtractURLs counts rule.URLLength when
-// that is above 0 and its own length otherwise; the text is not normalised.
-// Invalid UTF-8 bytes count one each. The result is never negative.
+// that is above 0 and its own length otherwise; with rule.ShortMentions,
+// a mention "@user@server" counts as "@user" (see mastodonMentions). The
+// text is not normalised. Invalid UTF-8 bytes count one each. The result
+// is never negative.
 func CountLength(text string, rule LengthRule) int {
+	count := uniseg.GraphemeClusterCount
 	switch rule.Method {
 	case LengthMethodTwitter:
 		return twitterLength(text)
 	case LengthMethodCharacters:
-		return countWithURLs(text, rule.URLLength, utf8.RuneCountInString)
-	default:
-		return countWithURLs(text, rule.URLLength, uniseg.GraphemeClusterCount)
+		count = utf8.RuneCountInString
 	}
+	var spans []countedSpan
+	if rule.URLLength > 0 {
+		for _, u := range ExtractURLs(text) {
+			spans = append(spans, countedSpan{start: u.Start, end: u.End, fixed: rule.URLLength})
+		}
+	}
+	if rule.ShortMentions {
+		spans = mergeCountedSpans(spans, mastodonMentions(text))
+	}
+	return countSpans(text, spans, count)
 }
 
-// countWithURLs counts text with count, except that every URL counts
-// urlLength when that is above 0.
-func countWithURLs(text string, urlLength int, count func(string) int) int {
-	if urlLength <= 0 {
-		return count(text)
-	}
+// countedSpan is a stretch of text, text[start:end], that a channel counts
+// as fixed plus the length of keep: a link (fixed 23), or a mention that
+// counts as only part of itself.
+type countedSpan struct {
+	start, end int
+	fixed      int
+	keep       string
+}
+
+// countSpans counts text with count, except that each span, in order and
+// not overlapping, counts as it says.
+func countSpans(text string, spans []countedSpan, count func(string) int) int {
 	n, pos := 0, 0
-	for _, u := range ExtractURLs(text) {
-		n += count(text[pos:u.Start]) + urlLength
-		pos = u.End
+	for _, s := range spans {
+		n += count(text[pos:s.start]) + s.fixed
+		if s.keep != "" {
+			n += count(s.keep)
+		}
+		pos = s.end
 	}
 	return n + count(text[pos:])
+}
+
+// mergeCountedSpans merges two lists of spans, each in order, into one in
+// order; where two overlap, the one that starts first is kept (a URL when
+// both start at the same place), as Mastodon does.
+func mergeCountedSpans(a, b []countedSpan) []countedSpan {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]countedSpan, 0, len(a)+len(b))
+	end := 0
+	for len(a) > 0 || len(b) > 0 {
+		var s countedSpan
+		if len(b) == 0 || len(a) > 0 && a[0].start <= b[0].start {
+			s, a = a[0], a[1:]
+		} else {
+			s, b = b[0], b[1:]
+		}
+		if s.start >= end {
+			out = append(out, s)
+			end = s.end
+		}
+	}
+	return out
 }
 
 // twitterLength is twitter-text v3's weighted length of text.
@@ -121,7 +172,13 @@ func twitterLength(text string) int {
 	if strings.TrimFunc(text, func(r rune) bool { return r <= ' ' }) == "" {
 		return 0
 	}
-	return countWithURLs(norm.NFC.String(text), twitterURLLength, twitterWeight)
+	text = norm.NFC.String(text)
+	urls := twitterURLs(text)
+	spans := make([]countedSpan, len(urls))
+	for i, u := range urls {
+		spans[i] = countedSpan{start: u.Start, end: u.End, fixed: twitterURLLength}
+	}
+	return countSpans(text, spans, twitterWeight)
 }
 
 // twitterWeight is the weighted length of text that holds no URL.
@@ -271,8 +328,9 @@ const maxURLLength = 4096
 // last label (the top-level domain) is letters only, at least two of them.
 // So bare IP addresses, "localhost" and user:password@ forms are not
 // links, and neither are bare domains such as "example.com" (twitter-text
-// links those when the top-level domain is on its list; this function does
-// not).
+// links those when the top-level domain is on its list; twitterURLs, which
+// X's length uses, does too, but this function does not, as Mastodon and
+// Threads do not).
 // Where ASCII letters run straight into other letters or symbols after the
 // last dot, as in "example.comを見て" or "example.com🎉", the host ends with
 // the ASCII letters.
@@ -582,6 +640,300 @@ func isURLASCIIAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
+// twitterURLs returns the links X counts as 23 characters in text, in
+// order: those ExtractURLs finds and, as twitter-text's extractor does by
+// default, the links written without https:// that twitterSchemelessURLEnd
+// finds. Scanning from the left, a link that starts first wins.
+func twitterURLs(text string) []URLSpan {
+	spans := ExtractURLs(text)
+	if strings.IndexByte(text, '.') < 0 {
+		return spans
+	}
+	var out []URLSpan
+	next := 0 // the first span of spans not yet passed
+	for i := 0; i < len(text); {
+		if next < len(spans) && i >= spans[next].Start {
+			out = append(out, spans[next])
+			i = spans[next].End
+			next++
+			continue
+		}
+		if end := twitterSchemelessURLEnd(text, i); end > i {
+			out = append(out, URLSpan{Start: i, End: end, URL: text[i:end]})
+			for next < len(spans) && spans[next].Start < end {
+				next++ // inside this link's path
+			}
+			i = end
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	return out
+}
+
+// firstSchemelessURL returns the first link of text written without
+// https:// or www. that X makes a link of, or "".
+func firstSchemelessURL(text string) string {
+	for _, u := range twitterURLs(text) {
+		if !hasPrefixFold(u.URL, "http") && !hasPrefixFold(u.URL, "www.") {
+			return u.URL
+		}
+	}
+	return ""
+}
+
+// twitterSchemelessURLEnd returns the end of the link written without
+// https:// that starts at text[i], or 0. It follows twitter-text v3's
+// extractor (extractUrlsWithIndices with extractUrlsWithoutProtocol, which
+// X uses): a host name of two or more labels whose last label is one of
+// twitter-text's top-level domains (tld.go), not followed by a letter,
+// digit, @, + or -, and not preceded by a letter, digit or one of
+// @ $ # - _ . /. Its labels are ASCII letters and digits, accented Latin
+// letters and inner hyphens. A country-code domain with a single label
+// before it ("bit.ly") is a link only when a path follows ("bit.ly/a"),
+// except .co and .tv; a generic one ("example.com") always is, as is any
+// name with a subdomain ("northbridge.gov.uk"). The link is the host name
+// alone unless a path follows (after an optional :port), which then
+// belongs to the link as in ExtractURLs; a ?query without a path does not.
+func twitterSchemelessURLEnd(text string, i int) int {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	if !isTwitterLabelRune(r) || r == '-' {
+		return 0
+	}
+	if i > 0 {
+		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		switch {
+		case isTwitterLabelRune(prev), strings.ContainsRune("@＠$#＃_./", prev),
+			prev == '\uFFFE', prev == '\uFEFF', prev == '\uFFFF', prev >= '\u202A' && prev <= '\u202E':
+			return 0
+		}
+	}
+
+	// The labels: a run of label characters, then "." and the next label.
+	// A last label in another script can only be a top-level domain.
+	type label struct{ start, end int }
+	var labels []label
+	pos := i
+	for {
+		start := pos
+		for pos < len(text) {
+			r, size := utf8.DecodeRuneInString(text[pos:])
+			if !isTwitterLabelRune(r) {
+				break
+			}
+			pos += size
+		}
+		labels = append(labels, label{start, pos})
+		if pos+1 >= len(text) || text[pos] != '.' {
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(text[pos+1:])
+		if isTwitterLabelRune(r) && r != '-' {
+			pos++
+			continue
+		}
+		if r >= utf8.RuneSelf && unicode.In(r, unicode.L, unicode.M) {
+			start, pos = pos+1, pos+1
+			for pos < len(text) {
+				r, size := utf8.DecodeRuneInString(text[pos:])
+				if !unicode.In(r, unicode.L, unicode.M) {
+					break
+				}
+				pos += size
+			}
+			labels = append(labels, label{start, pos})
+		}
+		break
+	}
+
+	// valid is how many labels, from the first, may come before the
+	// top-level domain: at most 63 characters in ASCII form, not ending
+	// in "-".
+	valid := 0
+	for _, l := range labels {
+		name := text[l.start:l.end]
+		if n, ok := urlLabelASCIILength(name); !ok || n > 63 || name == "" || name[len(name)-1] == '-' {
+			break
+		}
+		valid++
+	}
+
+	// The longest host name that ends in a known top-level domain.
+	for k := min(len(labels), valid+1); k >= 2; k-- {
+		tld := labels[k-1]
+		tldEnd, country := twitterTLDAt(text, tld.start, tld.end)
+		if tldEnd == 0 {
+			continue
+		}
+		end := tldEnd
+		p := end
+		if p+1 < len(text) && text[p] == ':' && text[p+1] >= '0' && text[p+1] <= '9' {
+			p++
+			for p < len(text) && text[p] >= '0' && text[p] <= '9' {
+				p++
+			}
+		}
+		path := p < len(text) && text[p] == '/'
+		if path {
+			for p < len(text) {
+				r, size := utf8.DecodeRuneInString(text[p:])
+				if !isURLPathRune(r) {
+					break
+				}
+				p += size
+			}
+			end = trimURLEnd(text, tldEnd, p)
+		}
+		if country && k == 2 && !path {
+			if t := strings.ToLower(text[tld.start:tldEnd]); t != "co" && t != "tv" {
+				return 0
+			}
+		}
+		if len("https://")+end-i-(tldEnd-i)+urlHostASCIILength(text[i:tldEnd]) > maxURLLength {
+			return 0
+		}
+		return end
+	}
+	return 0
+}
+
+// twitterTLDAt looks for a top-level domain at the start of the label
+// text[start:end]: it returns where the domain ends, or 0, and whether it
+// is a country code. An ASCII domain is the label's leading letters (or
+// all of an "xn--" label); one in another script is the longest start of
+// the label on the list. As in twitter-text, the domain must not be
+// followed by an ASCII letter or digit, @, + or -.
+func twitterTLDAt(text string, start, end int) (tldEnd int, country bool) {
+	name := text[start:end]
+	var found bool
+	switch {
+	case hasPrefixFold(name, "xn--"):
+		for tldEnd = start + len("xn--"); tldEnd < end && (isURLASCIIAlnum(text[tldEnd]) || text[tldEnd] == '-'); tldEnd++ {
+		}
+		found = tldEnd > start+len("xn--")
+	case name[0] < utf8.RuneSelf:
+		tldEnd = start
+		for tldEnd < end && (text[tldEnd] >= 'a' && text[tldEnd] <= 'z' || text[tldEnd] >= 'A' && text[tldEnd] <= 'Z') {
+			tldEnd++
+		}
+		t := strings.ToLower(text[start:tldEnd])
+		country = twitterCCTLDSet[t]
+		found = country || twitterGTLDSet[t]
+	default:
+		j := min(end, start+twitterMaxTLDBytes)
+		for j > start && j < len(text) && !utf8.RuneStart(text[j]) {
+			j--
+		}
+		for j > start {
+			if t := text[start:j]; twitterGTLDSet[t] || twitterCCTLDSet[t] {
+				tldEnd, country, found = j, twitterCCTLDSet[t], true
+				break
+			}
+			_, size := utf8.DecodeLastRuneInString(text[start:j])
+			j -= size
+		}
+	}
+	if !found {
+		return 0, false
+	}
+	if tldEnd < len(text) {
+		if c := text[tldEnd]; isURLASCIIAlnum(c) || c == '@' || c == '+' || c == '-' {
+			return 0, false
+		}
+	}
+	return tldEnd, country
+}
+
+// isTwitterLabelRune reports the characters of a host-name label in a link
+// written without https://: ASCII letters, digits and "-", and the
+// accented Latin letters and combining accents of twitter-text's
+// latinAccentChars.
+func isTwitterLabelRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isURLASCIIAlnum(byte(r)) || r == '-'
+	}
+	switch {
+	case r >= 0xC0 && r <= 0xFF && r != 0xD7 && r != 0xF7,
+		r >= 0x100 && r <= 0x24F,
+		r == 0x253, r == 0x254, r == 0x256, r == 0x257, r == 0x259, r == 0x25B, r == 0x263,
+		r == 0x268, r == 0x26F, r == 0x272, r == 0x289, r == 0x28B, r == 0x2BB,
+		r >= 0x300 && r <= 0x36F,
+		r >= 0x1E00 && r <= 0x1EFF:
+		return true
+	}
+	return false
+}
+
+// mastodonMentions finds the mentions of people on other servers,
+// "@alice@social.example.org", and has each count as "@alice", as
+// Mastodon's StatusLengthValidator does with Account::MENTION_RE: "@" not
+// after a letter, digit, "_", "=" or "/"; a user name of ASCII letters,
+// digits and "_", with "." and "-" inside; "@"; and a server name of
+// letters, digits, "_", "." and "-" that ends in a letter, digit or "_".
+func mastodonMentions(text string) []countedSpan {
+	var spans []countedSpan
+	for i := strings.IndexByte(text, '@'); i >= 0; {
+		if end, user := mastodonMentionAt(text, i); end > 0 {
+			spans = append(spans, countedSpan{start: i, end: end, keep: text[i:user]})
+			i = end
+		} else {
+			i++
+		}
+		j := strings.IndexByte(text[i:], '@')
+		if j < 0 {
+			break
+		}
+		i += j
+	}
+	return spans
+}
+
+// mastodonMentionAt returns, for the remote mention at text[i] ("@"), its
+// end and the end of its "@user" part; end is 0 when there is none.
+func mastodonMentionAt(text string, i int) (end, user int) {
+	if i > 0 {
+		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		if prev == '=' || prev == '/' || isWordRune(prev) {
+			return 0, 0
+		}
+	}
+	isUser := func(c byte) bool { return isURLASCIIAlnum(c) || c == '_' }
+	p := i + 1
+	for p < len(text) && (isUser(text[p]) || text[p] == '.' || text[p] == '-') {
+		p++
+	}
+	for p > i+1 && !isUser(text[p-1]) {
+		p--
+	}
+	if p == i+1 || p >= len(text) || text[p] != '@' || !isUser(text[i+1]) {
+		return 0, 0
+	}
+	user = p
+	p++
+	lastWord := 0 // the end of the last word character of the server name
+	for p < len(text) {
+		r, size := utf8.DecodeRuneInString(text[p:])
+		if r != '.' && r != '-' && !isWordRune(r) {
+			break
+		}
+		p += size
+		if isWordRune(r) {
+			lastWord = p
+		}
+	}
+	if lastWord-(user+1) < 2 {
+		return 0, 0
+	}
+	return lastWord, user
+}
+
+// isWordRune is Ruby's [[:word:]]: a letter, mark, digit or connector
+// punctuation such as "_".
+func isWordRune(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.M, unicode.Nd, unicode.Pc)
+}
+
 // Unit is the plain word for what r counts, for messages: "characters".
 // Whatever the method, that is what the people writing posts call them;
 // how each channel weighs them is explained where it matters.
@@ -600,7 +952,7 @@ func (r LengthRule) Check(channel, text string) []string {
 			msg := fmt.Sprintf("The post is %s long; %s allows %s: shorten it by %s.",
 				lengthCount(n, "character", r.Unit()), name, lengthNumber(r.Max),
 				lengthCount(n-r.Max, "character", r.Unit()))
-			if how := r.countingNote(name); how != "" {
+			if how := r.countingNote(name, text); how != "" {
 				msg += " " + how
 			}
 			problems = append(problems, msg)
@@ -625,12 +977,18 @@ func (r LengthRule) Check(channel, text string) []string {
 	return problems
 }
 
-// countingNote explains, when it is not obvious, how the channel counts.
-func (r LengthRule) countingNote(name string) string {
+// countingNote explains, when it is not obvious, how the channel counts
+// text.
+func (r LengthRule) countingNote(name, text string) string {
 	switch {
 	case r.Method == LengthMethodTwitter:
-		return fmt.Sprintf("%s counts every link as %d characters, and every emoji and "+
+		note := fmt.Sprintf("%s counts every link as %d characters, and every emoji and "+
 			"every Chinese, Japanese or Korean character as 2.", lengthSentenceStart(name), twitterURLLength)
+		if bare := firstSchemelessURL(norm.NFC.String(text)); bare != "" {
+			note += fmt.Sprintf(" %s makes a link of %s even without https://, so it counts as %d too.",
+				lengthSentenceStart(name), bare, twitterURLLength)
+		}
+		return note
 	case r.URLLength > 0:
 		return fmt.Sprintf("%s counts every link as %s.", lengthSentenceStart(name),
 			lengthCount(r.URLLength, "character", r.Unit()))

@@ -214,7 +214,33 @@ func TestCountLength(t *testing.T) {
 		{"twitter URL counts 23", "Hi " + long, twitterRule, 3 + 23},
 		{"twitter www URL counts 23", "www.example.com", twitterRule, 23},
 		{"twitter ignores URLLength", "http://t.co", LengthRule{Method: LengthMethodTwitter, URLLength: 5}, 23},
-		{"twitter bare domain is not a URL here", "example.com", twitterRule, 11},
+		{"twitter bare domain with a generic TLD counts 23", "example.com", twitterRule, 23},
+
+		// Links written without https://, as twitter-text extracts them.
+		{"twitter bare gov.uk host counts 23", strings.Repeat("x", 258) + " northbridge.gov.uk", twitterRule, 258 + 1 + 23},
+		{"twitter bare ccTLD link with a path counts 23", strings.Repeat("x", 270) + " bit.ly/a", twitterRule, 270 + 1 + 23},
+		{"twitter bare ccTLD domain alone is text", "see bit.ly now", twitterRule, 14},
+		{"twitter bare .co domain alone counts 23", "see example.co now", twitterRule, 4 + 23 + 4},
+		{"twitter bare link path counts in the 23", "Read gov.uk/guidance/flood-plans today.", twitterRule, 5 + 23 + 7},
+		{"twitter bare link query without a path is text", "example.com?x=1", twitterRule, 23 + 4},
+		{"twitter bare link at the end of a sentence", "See northbridge.gov.uk.", twitterRule, 4 + 23 + 1},
+		{"twitter unknown TLD is text", "see report.pdf and main.go", twitterRule, 26},
+		{"twitter e-mail address is not a link", "write to press@northbridge.gov.uk", twitterRule, 33},
+		{"twitter hashtag and mention are not links", "#example.com @example.com", twitterRule, 25},
+		{"twitter bare link after a slash is not a new link", "a/example.com", twitterRule, 13},
+		{"twitter TLD followed by a hyphen is text", "example.com-style", twitterRule, 17},
+		{"twitter bare link in a URL path is part of it", "https://a.co/example.com", twitterRule, 23},
+		{"twitter bare link with an IDN TLD", "sub.example.рф", twitterRule, 23},
+		{"twitter bare link needs a label before the TLD", ".com and com", twitterRule, 12},
+
+		// Mastodon counts a remote mention as its user name alone.
+		{"Mastodon remote mention counts the user name", "Hi @alice@very.long.instance.example.social!", mastodon, len("Hi @alice!")},
+		{"Mastodon local mention counts in full", "Hi @alice!", mastodon, 10},
+		{"Mastodon mention server ends at a full stop", "cc @bob@social.example.org.", mastodon, len("cc @bob.")},
+		{"Mastodon e-mail address is not a mention", "mail a@b@example.org", mastodon, 20},
+		{"Mastodon mention after a slash is not one", "x/@bob@social.example.org", mastodon, 25},
+		{"Mastodon mention and link", "@bob@social.example.org see " + long, mastodon, len("@bob see ") + 23},
+		{"other channels count remote mentions in full", "@bob@social.example.org", graphemes, 23},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +255,7 @@ func TestDefaultLengthRules(t *testing.T) {
 	want := map[string]LengthRule{
 		"x":            {Method: "twitter", Max: 280},
 		"bluesky":      {Method: "graphemes", Max: 300, MaxBytes: 3000},
-		"mastodon":     {Method: "graphemes", Max: 500, URLLength: 23},
+		"mastodon":     {Method: "graphemes", Max: 500, URLLength: 23, ShortMentions: true},
 		"threads":      {Method: "characters", Max: 500, MaxLinks: 5},
 		"linkedin":     {Method: "characters", Max: 3000},
 		"facebook":     {Method: "characters", Max: 63206},
@@ -279,6 +305,10 @@ func TestLengthRuleCheck(t *testing.T) {
 			"The post is too big for Bluesky: it takes 3,025 bytes of storage and Bluesky allows 3,000. " +
 				"Shorten it by at least 25 bytes: a plain letter, digit or space takes 1 byte, " +
 				"an accented letter 2, most other scripts 3 and an emoji 4 or more."}},
+		{"x bare link note", "x", rules["x"], strings.Repeat("a", 258) + " northbridge.gov.uk",
+			[]string{"The post is 282 characters long; X allows 280: shorten it by 2 characters." + xNote +
+				" X makes a link of northbridge.gov.uk even without https://, so it counts as 23 too."}},
+		{"mastodon remote mention fits", "mastodon", rules["mastodon"], strings.Repeat("a", 470) + " @alice@very.long.instance.example.social", nil},
 		{"mastodon note", "mastodon", rules["mastodon"], strings.Repeat("a", 490) + " https://example.com",
 			[]string{"The post is 514 characters long; Mastodon allows 500: shorten it by 14 characters. " +
 				"Mastodon counts every link as 23 characters."}},
@@ -462,13 +492,23 @@ func FuzzCountLength(f *testing.F) {
 			len(spans) == 0 && g != graphemes {
 			t.Fatalf("graphemes with URLLength = %d, without %d, %d URLs", g, graphemes, len(spans))
 		}
+		if m := CountLength(text, LengthRule{Method: LengthMethodCharacters, ShortMentions: true}); m < 0 || m > chars ||
+			!strings.Contains(text, "@") && m != chars {
+			t.Fatalf("characters with ShortMentions = %d, without %d", m, chars)
+		}
+		tspans := twitterURLs(norm.NFC.String(text))
+		for i, u := range tspans {
+			if u.End <= u.Start || i > 0 && u.Start < tspans[i-1].End || norm.NFC.String(text)[u.Start:u.End] != u.URL {
+				t.Fatalf("bad twitter span %+v in %q", u, text)
+			}
+		}
 
 		tw := CountLength(text, twitterRule)
 		if tw < 0 || tw != CountLength(text, twitterRule) {
 			t.Fatalf("twitter length %d is negative or unstable", tw)
 		}
 		nfc := norm.NFC.String(text)
-		if len(ExtractURLs(nfc)) == 0 && strings.TrimFunc(text, func(r rune) bool { return r <= ' ' }) != "" {
+		if len(twitterURLs(nfc)) == 0 && strings.TrimFunc(text, func(r rune) bool { return r <= ' ' }) != "" {
 			// Every grapheme weighs at least 1 and every code point at most 2.
 			if lo, hi := uniseg.GraphemeClusterCount(nfc), 2*utf8.RuneCountInString(nfc); tw < lo || tw > hi {
 				t.Fatalf("twitter length of %q = %d, want within [%d, %d]", text, tw, lo, hi)
@@ -490,5 +530,88 @@ func BenchmarkCountLengthTwitter(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		CountLength(text, twitterRule)
+	}
+}
+
+// TestTwitterURLs covers the links X makes of addresses written without
+// https://, following twitter-text's extractor (extractUrlsWithIndices,
+// whose tests are conformance/extract.yml's urls_with_indices and
+// urls_without_protocol cases).
+func TestTwitterURLs(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"northbridge.gov.uk", []string{"northbridge.gov.uk"}},
+		{"example.com", []string{"example.com"}},
+		{"EXAMPLE.COM", []string{"EXAMPLE.COM"}},
+		{"foo.co.jp", []string{"foo.co.jp"}},
+		{"bit.ly/a", []string{"bit.ly/a"}},
+		{"bit.ly", nil},
+		{"t.co", []string{"t.co"}},
+		{"Hello.It is", nil},
+		{"example.tv", []string{"example.tv"}},
+		{"example.com/path/to/resource?search=foo&lang=en", []string{"example.com/path/to/resource?search=foo&lang=en"}},
+		{"example.com:8080/a", []string{"example.com:8080/a"}},
+		{"example.com:8080", []string{"example.com"}},
+		{"(see example.com/a_(b)).", []string{"example.com/a_(b)"}},
+		{"café.com", []string{"café.com"}},
+		{"example.comを見て", []string{"example.com"}},
+		{"日本example.com", []string{"example.com"}},
+		{"example.com.xyzzy", []string{"example.com"}},
+		{"xn--bcher-kva.com", []string{"xn--bcher-kva.com"}},
+		{"example.xn--p1ai", []string{"example.xn--p1ai"}},
+		{"www.example.com and example.org", []string{"www.example.com", "example.org"}},
+		{"https://a.co/x example.org", []string{"https://a.co/x", "example.org"}},
+		{"example.org/https://a.co", []string{"example.org/https://a.co"}},
+		{"bit.ly/a\u3002then", []string{"bit.ly/a"}},
+
+		{"e.g. i.e. etc.", nil},
+		{"report.pdf main.go index.html", nil},
+		{"3.14 version1.2", nil},
+		{"alice@example.com", nil},
+		{"$example.com #example.com @example.com", nil},
+		{"-example.com _example.com .example.com /example.com", nil},
+		{"example.com2", nil},
+		{"example.com@x", nil},
+		{"example.com+x", nil},
+		{"-a.com a-.com", nil},
+		{strings.Repeat("a", 64) + ".com", nil},
+		{"sub." + strings.Repeat("a", 64) + ".com", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, u := range twitterURLs(tt.text) {
+			got = append(got, u.URL)
+			if u.URL != tt.text[u.Start:u.End] {
+				t.Errorf("twitterURLs(%q): span %d:%d is %q, URL %q", tt.text, u.Start, u.End, tt.text[u.Start:u.End], u.URL)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("twitterURLs(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestTwitterTLDs checks the embedded lists against names twitter-text
+// has, and the counts of its lists.
+func TestTwitterTLDs(t *testing.T) {
+	for _, tld := range []string{"com", "org", "gov", "london", "scot", "wales", "cymru", "xyz", "onion", "рус", "中文网"} {
+		if !twitterGTLDSet[tld] {
+			t.Errorf("generic %q missing", tld)
+		}
+	}
+	for _, tld := range []string{"uk", "ly", "co", "tv", "de", "jp", "рф", "中国"} {
+		if !twitterCCTLDSet[tld] {
+			t.Errorf("country code %q missing", tld)
+		}
+	}
+	for tld := range twitterGTLDSet {
+		if twitterCCTLDSet[tld] {
+			t.Errorf("%q is in both lists", tld)
+		}
+	}
+	if len(twitterGTLDSet) != 1259 || len(twitterCCTLDSet) != 315 {
+		t.Errorf("%d generic and %d country-code domains, want twitter-text's 1259 and 315", len(twitterGTLDSet), len(twitterCCTLDSet))
 	}
 }

@@ -31,6 +31,17 @@ var defaultView = []string{
 	"welcome news", "right decision", "wrong decision", "mistake", "unfair", "pointless",
 	"incompetent", "scandal", "disaster", "delighted", "thrilled", "proud", "pleased", "unhappy", "angry", "furious",
 	"concerned", "worried", "worrying", "alarming", "excited", "exciting", "love", "hate",
+	"disgrace", "a disgrace", "shame", "shame on", "heartbreaking", "heartbroken", "outrageous", "overdue",
+	"absolutely", "vote for", "vote against", "deserve", "deserves", "deserved", "sorry to say",
+	"we know", "we understand", "we appreciate",
+}
+
+// defaultCommitment: promises and admissions made for the organisation.
+var defaultCommitment = []string{
+	"we will", "we promise", "we guarantee", "we commit", "we are committed to", "were committed to",
+	"we pledge", "our fault", "our mistake", "our error", "we got it wrong", "we apologise",
+	"we apologize", "we are sorry", "were sorry", "we accept responsibility", "we take responsibility",
+	"we will refund", "we will compensate", "we will credit",
 }
 
 // defaultGuidance: advice, instructions and obligations.
@@ -45,6 +56,8 @@ var defaultGuidance = []string{
 	"the rule is", "the rules are", "the deadline is", "you can now", "required to",
 	"is required", "are required", "mandatory", "prohibited", "banned", "allowed to", "not allowed",
 	"permitted", "guidance is", "best practice", "tips", "top tip", "beware",
+	"can now claim", "can claim", "can now apply", "is eligible", "are eligible", "eligible for",
+	"entitled to", "is entitled", "are entitled",
 }
 
 // defaultNeutral are phrases that contain a lexicon word but give no view
@@ -88,6 +101,7 @@ func NewLexicon(cfg LexiconConfig) *Lexicon {
 	add(cfg.View, "view")
 	add(defaultGuidance, "guidance")
 	add(cfg.Guidance, "guidance")
+	add(defaultCommitment, "commitment")
 	for k := range l.byFirst {
 		ps := l.byFirst[k]
 		// Longest phrase first, so "do not forget" wins over "do not".
@@ -99,7 +113,7 @@ func NewLexicon(cfg LexiconConfig) *Lexicon {
 // LexHit is one match of the lexicon in a draft.
 type LexHit struct {
 	Phrase     string // as in the lexicon
-	Kind       string // view or guidance
+	Kind       string // view, guidance or commitment
 	Start, End int    // word range in the draft
 }
 

@@ -32,6 +32,9 @@ type Base struct {
 	CodeownersPath string
 }
 
+// misnamedConfigs are where people put clearance's config by mistake.
+var misnamedConfigs = []string{".github/clearance.yaml", "clearance.yml", "clearance.yaml", ".clearance.yml", ".clearance.yaml", ".github/clearance.yml.yml"}
+
 // LoadBase reads the config, CODEOWNERS and register from a tree. When the
 // config is invalid, ConfigErrors says why and Config is nil: the caller
 // must not evaluate (fail closed).
@@ -40,6 +43,14 @@ func LoadBase(t Tree) *Base {
 	data, err := t.ReadFile(ConfigPath)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		// A config under another name would be ignored silently, its
+		// internal_domains and always_review with it: fail closed.
+		for _, other := range misnamedConfigs {
+			if _, err := t.ReadFile(other); err == nil {
+				b.ConfigErrors = []*ConfigError{{Path: other, Line: 1, Msg: fmt.Sprintf("clearance reads its config from %s, not %s: rename the file (git mv %s %s)", ConfigPath, other, other, ConfigPath)}}
+				return b
+			}
+		}
 		b.Config = DefaultConfig()
 	case err != nil:
 		b.ConfigErrors = []*ConfigError{{Path: ConfigPath, Msg: fmt.Sprintf("cannot be read: %v", err)}}

@@ -49,6 +49,9 @@ type Document struct {
 	EmbargoUntil time.Time
 
 	words []uint32 // never changed once indexed: clones share documents
+	// bounds says where the document's sentences and clauses end (see
+	// bounds.go); nil when unknown.
+	bounds wordBounds
 }
 
 // PublicAt reports whether the document is public at t: published (or no
@@ -179,7 +182,13 @@ func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 				continue
 			}
 			sc.buf, sc.ends = sc.buf[:0], sc.ends[:0]
-			sc.scan(string(body))
+			if sc.spans == nil {
+				sc.spans = make([][2]int, 0, 1024)
+			}
+			sc.spans = sc.spans[:0]
+			text := string(body)
+			sc.scan(text)
+			doc.bounds = computeBounds(text, sc.spans)
 			doc.words = make([]uint32, len(sc.ends))
 			prev := 0
 			for j, end := range sc.ends {
@@ -581,7 +590,15 @@ func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
 	if doc == nil {
 		return nil, nil, findings
 	}
-	return doc, Words(string(body)), findings
+	text := string(body)
+	toks := Tokenize(text)
+	words := make([]string, len(toks))
+	spans := make([][2]int, len(toks))
+	for i, t := range toks {
+		words[i], spans[i] = t.Word, [2]int{t.Start, t.End}
+	}
+	doc.bounds = computeBounds(text, spans)
+	return doc, words, findings
 }
 
 // parseDocument is ParseDocument without the tokenising: it returns the
@@ -589,6 +606,9 @@ func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
 func parseDocument(path string, data []byte) (*Document, []byte, []Finding) {
 	bad := func(line int, format string, args ...any) []Finding {
 		return []Finding{{Rule: RuleRegister, Severity: Error, Path: path, Line: line, Message: fmt.Sprintf(format, args...)}}
+	}
+	if base := strings.ToLower(path[strings.LastIndex(path, "/")+1:]); strings.HasPrefix(base, "readme") {
+		return nil, nil, nil // notes about the folder, not a published document
 	}
 	if len(data) > 8*MaxDraftBytes {
 		return nil, nil, bad(0, "this register document is %d bytes, too large to index; split it", len(data))
@@ -603,6 +623,14 @@ func parseDocument(path string, data []byte) (*Document, []byte, []Finding) {
 	doc := &Document{Path: path}
 	var findings []Finding
 	fm, body, _, ok := splitFrontMatter(data)
+	if !ok || len(bytes.TrimSpace(fm)) == 0 {
+		// Fail closed: without a publication date nobody can tell that
+		// it was published, and not a draft release saved here early.
+		return nil, nil, bad(1, "this document has no front matter, so clearance cannot tell when it was published. Start it with a line ---, then title:, published_at: (for example published_at: 2026-03-01T09:00:00Z) and url:, then a line ---. Until then it does not count as published")
+	}
+	if key, line, want := misspeltRegisterKey(fm); key != "" {
+		return nil, nil, bad(line, "%q is not a field clearance reads; did you mean %s:? Until it is fixed this document does not count as published, since a misspelt date or embargo would be ignored", key, want)
+	}
 	if ok && len(fm) > 0 {
 		meta, quick := quickMeta(fm)
 		if !quick {
@@ -637,10 +665,47 @@ func parseDocument(path string, data []byte) (*Document, []byte, []Finding) {
 			}
 			doc.EmbargoUntil = t
 		}
+		if doc.PublishedAt.IsZero() {
+			return nil, nil, bad(1, "no published_at: add published_at: with the date and time it was published (for example published_at: 2026-03-01T09:00:00Z). Until then this document does not count as published")
+		}
 	} else {
 		body = data
 	}
 	return doc, body, findings
+}
+
+// registerKeys are the front-matter fields of a register document that
+// clearance reads; misspeltRegisterKey looks for near misses of them.
+var registerKeys = []string{"title", "url", "published_at", "embargo_until"}
+
+// misspeltRegisterKey finds a top-level front-matter key that looks like a
+// date or embargo field but is not one clearance reads ("embargo:",
+// "Published_At:", "publish_date:"), and says which field it should be.
+// Other keys (tags, summary, layout, …) are allowed and ignored.
+func misspeltRegisterKey(fm []byte) (key string, line int, want string) {
+	for n, l := range strings.Split(string(fm), "\n") {
+		if l == "" || l[0] == ' ' || l[0] == '\t' || l[0] == '#' || l[0] == '-' {
+			continue
+		}
+		k, _, found := strings.Cut(l, ":")
+		if !found {
+			continue
+		}
+		k = strings.Trim(strings.TrimSpace(k), `"'`)
+		if slices.Contains(registerKeys, k) {
+			continue
+		}
+		lk := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(k))
+		switch {
+		case strings.Contains(lk, "embargo"):
+			return k, n + 2, "embargo_until"
+		case strings.Contains(lk, "publish") || lk == "date" || lk == "release_date" || lk == "released" || lk == "released_at":
+			return k, n + 2, "published_at"
+		case lk == "title" || lk == "url":
+			return k, n + 2, lk
+		}
+	}
+	return "", 0, ""
 }
 
 // docMeta is the front matter of a register document.
@@ -803,19 +868,37 @@ func (r *Register) Match(words []string, minRun int, short [][2]int, hints []str
 		cand = append(cand, c)
 	}
 	sort.Slice(cand, func(i, j int) bool { return cand[i].Path < cand[j].Path })
+	isQ := r.qualifierLocked()
 	for _, sp := range short {
 		a, b := sp[0], sp[1]
 		if b <= a || b > len(ids) || b-a >= minRun {
 			continue
 		}
 		// Every document that holds it: the first may be under embargo
-		// while another has published it.
+		// while another has published it. Where it is found more than
+		// once, as a sentence of its own is preferred.
 		for _, doc := range cand {
 			if runCovers(runs, doc, a, b) {
 				continue
 			}
-			if pos := indexIDs(doc.words, ids[a:b]); pos >= 0 {
-				runs = append(runs, Run{Doc: doc, Start: a, End: b, DocPos: pos})
+			first := -1
+			for from := 0; from < len(doc.words); {
+				pos := indexIDs(doc.words[from:], ids[a:b])
+				if pos < 0 {
+					break
+				}
+				pos += from
+				if first < 0 {
+					first = pos
+				}
+				if doc.alignedSpan(pos, pos+b-a, isQ) {
+					first = pos
+					break
+				}
+				from = pos + 1
+			}
+			if first >= 0 {
+				runs = append(runs, Run{Doc: doc, Start: a, End: b, DocPos: first})
 			}
 		}
 	}
@@ -829,6 +912,58 @@ func (r *Register) Match(words []string, minRun int, short [][2]int, hints []str
 		return runs[i].Doc.Path < runs[j].Doc.Path
 	})
 	return runs
+}
+
+// Published reports, for each span [a, b) of a draft's words, whether one of
+// runs (from Match on the same words) whose document ok accepts holds the
+// span whole, starting where a sentence of the document starts and ending
+// where one of its sentences or clauses ends, with no qualifying clause
+// left out (see bounds.go).
+func (r *Register) Published(runs []Run, spans [][2]int, ok func(*Document) bool) []bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	isQ := r.qualifierLocked()
+	out := make([]bool, len(spans))
+	for i, sp := range spans {
+		a, b := sp[0], sp[1]
+		if b <= a {
+			continue
+		}
+		for _, run := range runs {
+			if run.Start > a || run.End < b || !ok(run.Doc) {
+				continue
+			}
+			p0 := run.DocPos + a - run.Start
+			if run.Doc.alignedSpan(p0, p0+b-a, isQ) {
+				out[i] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// DocHas reports whether the document has the word (folded, as Words gives
+// it).
+func (r *Register) DocHas(doc *Document, word string) bool {
+	r.mu.RLock()
+	id := r.wordLocked(word)
+	r.mu.RUnlock()
+	if id == noWord {
+		return false
+	}
+	return slices.Contains(doc.words, id)
+}
+
+// qualifierLocked returns a test for the ids of qualifier words.
+func (r *Register) qualifierLocked() func(uint32) bool {
+	set := make(map[uint32]bool, len(qualifiers))
+	for _, w := range qualifiers {
+		if id := r.wordLocked(w); id != noWord {
+			set[id] = true
+		}
+	}
+	return func(id uint32) bool { return set[id] }
 }
 
 // runCovers reports whether one of runs from doc already spans [a, b).

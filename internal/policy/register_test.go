@@ -28,9 +28,27 @@ func TestParseDocument(t *testing.T) {
 		t.Errorf("Name() = %s", doc.Name())
 	}
 
-	doc, words, fs = policy.ParseDocument("published/plain.md", []byte("No front matter at all."))
-	if doc == nil || len(fs) != 0 || !slices.Equal(words, []string{"no", "front", "matter", "at", "all"}) || doc.Name() != "published/plain.md" {
-		t.Errorf("plain: %+v %q %v", doc, words, fs)
+	// Fail closed: a document that does not say when it was published
+	// (no front matter, no published_at, a misspelt date or embargo
+	// field) does not count as published, and says what to add.
+	for _, c := range []struct{ name, src, say string }{
+		{"no front matter", "No front matter at all.", "no front matter"},
+		{"no published_at", "---\ntitle: T\nurl: https://x.example/a\n---\nText.", "no published_at"},
+		{"embargo misspelt", "---\ntitle: T\npublished_at: 2026-01-01\nembargo: 2027-01-01\n---\nText.", `"embargo" is not a field clearance reads; did you mean embargo_until:?`},
+		{"embargo in capitals", "---\ntitle: T\npublished_at: 2026-01-01\nEmbargo_Until: 2027-01-01\n---\nText.", "did you mean embargo_until:?"},
+		{"date misspelt", "---\ntitle: T\npublish_date: 2026-01-01\n---\nText.", "did you mean published_at:?"},
+	} {
+		doc, _, fs := policy.ParseDocument("published/x.md", []byte(c.src))
+		if doc != nil || len(fs) != 1 || fs[0].Severity != policy.Error || !strings.Contains(fs[0].Message, c.say) || fs[0].Line < 1 {
+			t.Errorf("%s: %+v %v; want no document and an error saying %q", c.name, doc, fs, c.say)
+		}
+	}
+	// Other fields are allowed; a README in the folder is not a document.
+	if doc, _, fs := policy.ParseDocument("published/x.md", []byte("---\ntitle: T\npublished_at: 2026-01-01\ntags: [a]\nlayout: post\n---\nText.")); doc == nil || len(fs) != 0 {
+		t.Errorf("extra fields: %+v %v", doc, fs)
+	}
+	if doc, _, fs := policy.ParseDocument("published/README.md", []byte("About this folder.")); doc != nil || len(fs) != 0 {
+		t.Errorf("README: %+v %v", doc, fs)
 	}
 	doc, _, _ = policy.ParseDocument("published/e.md", []byte(bridgeRelease))
 	if !doc.EmbargoUntil.Equal(time.Date(2026, 12, 1, 0, 1, 0, 0, time.UTC)) {
@@ -87,6 +105,10 @@ func TestDocumentPublicAt(t *testing.T) {
 	}
 }
 
+// pub is a register document of text with the front matter it needs to
+// count as published.
+func pub(text string) []byte { return []byte("---\npublished_at: 2026-01-01T00:00:00Z\n---\n" + text) }
+
 func matchWords(r *policy.Register, text string) []policy.Run {
 	return r.Match(policy.Words(text), 6, nil, nil)
 }
@@ -95,10 +117,10 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 	r := policy.NewRegister()
 	const v1 = "The library on Station Road will open until eight every weekday from December."
 	const v2 = "The swimming pool on Mill Lane will close for repairs during the whole of January."
-	if fs := r.Add("published/a.md", []byte(v1)); len(fs) != 0 {
+	if fs := r.Add("published/a.md", pub(v1)); len(fs) != 0 {
 		t.Fatal(fs)
 	}
-	r.Add("published/b.md", []byte("Another document about something else entirely, with enough words."))
+	r.Add("published/b.md", pub("Another document about something else entirely, with enough words."))
 	if r.Len() != 2 || !slices.Equal(r.Paths(), []string{"published/a.md", "published/b.md"}) {
 		t.Fatalf("Len %d Paths %v", r.Len(), r.Paths())
 	}
@@ -106,7 +128,7 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 		t.Errorf("v1: %+v", runs)
 	}
 	// Replace a with new text: the old text is gone, the new found.
-	r.Add("published/a.md", []byte(v2))
+	r.Add("published/a.md", pub(v2))
 	if r.Len() != 2 || r.Doc("published/a.md").Words() != len(policy.Words(v2)) {
 		t.Errorf("after replace: Len %d", r.Len())
 	}
@@ -123,7 +145,7 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 	if r.Doc("published/a.md") != nil || r.Len() != 1 || len(matchWords(r, v2)) != 0 {
 		t.Errorf("unreadable replacement kept the old version")
 	}
-	r.Add("published/a.md", []byte(v2))
+	r.Add("published/a.md", pub(v2))
 	r.Remove("published/a.md")
 	r.Remove("published/never-there.md")
 	if r.Doc("published/a.md") != nil || r.Len() != 1 || len(matchWords(r, v2)) != 0 {
@@ -160,8 +182,8 @@ func TestBuildRegister(t *testing.T) {
 // documents already matched or named as hints.
 func TestMatchShortSpans(t *testing.T) {
 	r := policy.NewRegister()
-	r.Add("published/a.md", []byte("The council has approved the budget for next year. Bins go out Tuesday."))
-	r.Add("published/b.md", []byte("Unrelated text. Bins go out Tuesday."))
+	r.Add("published/a.md", pub("The council has approved the budget for next year. Bins go out Tuesday."))
+	r.Add("published/b.md", pub("Unrelated text. Bins go out Tuesday."))
 	words := policy.Words("Bins go out Tuesday.")
 	short := [][2]int{{0, 4}}
 	if runs := r.Match(words, 6, short, nil); len(runs) != 0 {
@@ -220,7 +242,7 @@ func TestMatchFindsEveryLongRun(t *testing.T) {
 			ws[j] = vocab[rng.IntN(len(vocab))]
 		}
 		docs[i] = ws
-		r.Add(fmt.Sprintf("published/%03d.md", i), []byte(strings.Join(ws, " ")))
+		r.Add(fmt.Sprintf("published/%03d.md", i), pub(strings.Join(ws, " ")))
 	}
 	if policy.GuaranteedRun != 6 {
 		t.Fatalf("GuaranteedRun = %d", policy.GuaranteedRun)
@@ -273,7 +295,7 @@ func TestMatchFindsEveryLongRun(t *testing.T) {
 func TestMatchConcurrent(t *testing.T) {
 	r := policy.NewRegister()
 	const text = "The library on Station Road will open until eight every weekday from December."
-	r.Add("published/a.md", []byte(text))
+	r.Add("published/a.md", pub(text))
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -288,7 +310,7 @@ func TestMatchConcurrent(t *testing.T) {
 	}
 	for i := 0; i < 200; i++ {
 		p := fmt.Sprintf("published/%d.md", i%5)
-		r.Add(p, []byte(text))
+		r.Add(p, pub(text))
 		if i%3 == 0 {
 			r.Remove(p)
 		}

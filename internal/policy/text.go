@@ -35,7 +35,14 @@ var lookalikes = map[rune]rune{
 	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O',
 	'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
 	// Latin small capitals and dotless forms
-	'ı': 'i', 'ȷ': 'j', 'ʀ': 'r', 'ꜱ': 's',
+	'ı': 'i', 'ȷ': 'j', 'ʀ': 'r', 'ꜱ': 's', 'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ɢ': 'g',
+	'ʜ': 'h', 'ɪ': 'i', 'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ᴛ': 't',
+	'ᴜ': 'u', 'ʏ': 'y', 'ꞯ': 'q', 'ᴦ': 'r',
+	// Armenian
+	'օ': 'o', 'ս': 'u', 'ո': 'n', 'հ': 'h', 'ց': 'g', 'զ': 'q', 'ա': 'w', 'ջ': 'j', 'Տ': 'S', 'Օ': 'O',
+	// Cherokee and other capitals that read as Latin
+	'Ꭺ': 'A', 'Ᏼ': 'B', 'Ꮯ': 'C', 'Ꭰ': 'D', 'Ꭼ': 'E', 'Ꮐ': 'G', 'Ꮋ': 'H', 'Ꮖ': 'I', 'Ꭻ': 'J', 'Ꮶ': 'K',
+	'Ꮮ': 'L', 'Ꮇ': 'M', 'Ꮲ': 'P', 'Ꮪ': 'S', 'Ꭲ': 'T', 'Ꮩ': 'V', 'Ꮃ': 'W', 'Ꮓ': 'Z',
 }
 
 // invisible reports runes that render as nothing and may be used to split a

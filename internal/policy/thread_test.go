@@ -98,3 +98,42 @@ func TestBareInternalAddressesAreLinks(t *testing.T) {
 		t.Fatalf("internal %d, insecure %d; findings %v", internal, insecure, r.Findings)
 	}
 }
+
+// In a thread channel, a line --- right under a line of text splits the
+// thread (Markdown would make the text above it a heading).
+func TestThreadBreakUnderText(t *testing.T) {
+	e := policy.NewEngine(nil, nil, nil, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+	first := strings.Repeat("lorem ipsum ", 8) + "end" // 99 characters
+	second := strings.Repeat("dolor sit ", 20) + "end" // 203 characters
+	for _, c := range []struct {
+		name, channel, body string
+		parts               int
+	}{
+		{"no blank line before ---", "x", first + "\n---\n\n" + second + "\n", 2},
+		{"no blank line on either side", "bluesky", first + "\n---\n" + second + "\n", 2},
+		{"a longer line of hyphens", "mastodon", first + "\n-----\n\n" + second + "\n", 2},
+		{"two lines of text above", "threads", "Intro.\n" + first + "\n---\n\n" + second + "\n", 2},
+		{"a heading with # is a heading", "x", "## " + first + "\n\n" + second + "\n", 1},
+		{"--- in fenced code", "x", "```\n" + first + "\n---\n```\n\n" + second + "\n", 1},
+		{"linkedin has no threads", "linkedin", first + "\n---\n\n" + second + "\n", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := "---\nchannel: " + c.channel + "\nauthor: A\n---\n" + c.body
+			d := policy.ParseDraft("posts/t.md", []byte(src))
+			if len(d.Parts) != c.parts {
+				t.Fatalf("%d parts, want %d: %+v", len(d.Parts), c.parts, d.Parts)
+			}
+			if c.parts == 2 {
+				if !strings.HasSuffix(d.Parts[0].Text, first) {
+					t.Errorf("part 1 = %q", d.Parts[0].Text)
+				}
+				if d.Parts[1].Text != second || d.Parts[0].Line != 5 {
+					t.Errorf("parts %+v", d.Parts)
+				}
+				if r := e.Evaluate("posts/t.md", []byte(src)); hasRule(r, policy.RuleLength) {
+					t.Errorf("a thread of two posts that fit is too long: %v", r.Findings)
+				}
+			}
+		})
+	}
+}

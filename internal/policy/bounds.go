@@ -1,0 +1,160 @@
+package policy
+
+import "strings"
+
+// Sentence and clause boundaries of register documents.
+//
+// A draft's sentence counts as published only when it is found whole in
+// one document, starting where a sentence of that document starts and
+// ending where one of its sentences or clauses ends. A run of words cut out of the middle of a sentence ("the
+// reservoir will close" out of "the visitor centre at the reservoir will
+// close at weekends"), or a sentence with a word left out ("customers need
+// to boil their water" out of "customers no longer need to boil their
+// water"), says something the document does not. A closing clause may be
+// left out ("the new bridge opens on 3 March" out of "the new bridge opens
+// on 3 March, the council said") unless it qualifies the rest (see
+// qualifiers); an opening one may not, as it often sets the scope ("in
+// Tewkesbury, customers must boil their water").
+
+// Boundary bits, two per word of a document: what ends after the word.
+const (
+	endsSentence = 1
+	endsClause   = 2
+)
+
+// wordBounds holds two bits per word.
+type wordBounds []uint64
+
+func newWordBounds(n int) wordBounds { return make(wordBounds, (2*n+63)/64) }
+
+func (b wordBounds) set(i int, bits uint64) { b[2*i/64] |= bits << (2 * i % 64) }
+
+func (b wordBounds) get(i int) uint64 {
+	if i < 0 || 2*i/64 >= len(b) {
+		return endsSentence // outside the document: a boundary
+	}
+	return b[2*i/64] >> (2 * i % 64) & 3
+}
+
+// computeBounds finds, for each word of text (spans are their offsets, as
+// the word scanner records them), whether a sentence or a clause ends
+// after it. A sentence ends at . ! ? followed by a space or the end, at a
+// blank line, and at a line that starts a Markdown block (a heading, a
+// list item, a quotation, a table row); a clause at , ; : ( ) and dashes
+// followed by a space. Punctuation inside a token ("1,200", "e.g.") ends
+// nothing.
+func computeBounds(text string, spans [][2]int) wordBounds {
+	b := newWordBounds(len(spans))
+	for i := range spans {
+		end := len(text)
+		if i+1 < len(spans) {
+			end = spans[i+1][0]
+		}
+		b.set(i, gapBounds(text[spans[i][1]:end], i+1 == len(spans)))
+	}
+	return b
+}
+
+// gapBounds classifies the text between two words.
+func gapBounds(gap string, last bool) uint64 {
+	if last {
+		return endsSentence
+	}
+	if strings.Contains(gap, "\n") {
+		lines := strings.Split(gap, "\n")
+		for _, l := range lines[1:] {
+			t := strings.TrimLeft(l, " \t")
+			if t == "" && len(lines) > 2 || startsBlock(t) {
+				return endsSentence
+			}
+		}
+		if strings.TrimSpace(lines[len(lines)-1]) == "" && len(lines) > 2 {
+			return endsSentence
+		}
+	}
+	var bits uint64
+	for i, r := range gap {
+		after := gap[i+len(string(r)):]
+		spaced := after == "" || strings.IndexAny(after[:1], " \t\r\n\"'’”)*_]") == 0 || strings.HasPrefix(after, "\u00a0")
+		switch r {
+		case '.', '!', '?', '…':
+			if spaced {
+				return endsSentence
+			}
+		case ',', ';', ':', '(', ')', '—', '–':
+			if spaced || r == '(' || r == '—' || r == '–' {
+				bits |= endsClause
+			}
+		case '-':
+			if strings.HasPrefix(after, " ") && i > 0 && gap[i-1] == ' ' {
+				bits |= endsClause
+			}
+		}
+	}
+	return bits
+}
+
+// startsBlock reports whether a line (without its indent) starts a
+// Markdown block that is not a continuation of a paragraph.
+func startsBlock(t string) bool {
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '#', '>', '|', '-', '*', '+':
+		return true
+	}
+	for i := 0; i < len(t) && i < 10; i++ {
+		if t[i] >= '0' && t[i] <= '9' {
+			continue
+		}
+		return i > 0 && (t[i] == '.' || t[i] == ')')
+	}
+	return false
+}
+
+// qualifiers are words that, in a clause a draft leaves out, may change
+// the meaning of what it keeps: a condition, an exception, a negation.
+var qualifiers = []string{
+	"not", "no", "never", "nor", "unless", "if", "except", "excluding", "only", "until", "but",
+	"provided", "providing", "without", "however", "although", "though", "subject", "apart",
+	"whereas", "while", "whilst", "cannot", "cant", "wont", "dont", "doesnt", "isnt", "arent",
+	"wasnt", "werent", "hasnt", "havent", "hadnt", "wouldnt", "shouldnt", "couldnt", "mustnt",
+	"didnt", "when", "where", "after", "before", "instead", "rather", "unlike", "against",
+}
+
+// sentenceStart reports whether a sentence of the document starts at p.
+func (d *Document) sentenceStart(p int) bool { return p == 0 || d.bounds.get(p-1)&endsSentence != 0 }
+
+// alignedSpan reports whether the document's words [p0, p1) start where a
+// sentence does and end where a sentence or a clause does, with nothing
+// that qualifies them left out of their sentence. isQualifier tells the
+// ids of qualifier words.
+func (d *Document) alignedSpan(p0, p1 int, isQualifier func(uint32) bool) bool {
+	if d.bounds == nil {
+		return true // no boundaries known: the run alone decides
+	}
+	if p0 < 0 || p1 > len(d.words) || p0 >= p1 {
+		return false
+	}
+	// A sentence may not be entered in the middle: what comes before is
+	// often its scope ("In Tewkesbury, customers must boil water").
+	if !d.sentenceStart(p0) {
+		return false
+	}
+	end := d.bounds.get(p1 - 1)
+	if end&endsSentence == 0 {
+		if end&endsClause == 0 {
+			return false
+		}
+		for q := p1; q < len(d.words); q++ {
+			if isQualifier(d.words[q]) {
+				return false
+			}
+			if d.bounds.get(q)&endsSentence != 0 {
+				break
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,466 @@
+package policy
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// What of a draft counts as published, and what it adds.
+
+// publishedWords marks the words of the draft that are already published:
+// whole sentences found in one public register document as a sentence of
+// it (Register.Published), and quotations found word for word in one
+// (quoting a part of what someone said is fine). A sentence may open with a
+// short label ("Update:", "Reminder:"), which is left out of the match but
+// not counted as published.
+func (ev *evaluation) publishedWords() []bool {
+	d, e := ev.d, ev.e
+	covered := make([]bool, len(d.Words))
+	public := func(doc *Document) bool { return doc.PublicAt(e.Now) }
+	var spans [][2]int
+	for _, s := range joinedSentences(d.Sentences) {
+		spans = append(spans, [2]int{s.Start + labelWords(s), s.End})
+	}
+	for i, ok := range e.Register.Published(ev.runs, spans, public) {
+		if ok {
+			for j := spans[i][0]; j < spans[i][1]; j++ {
+				covered[j] = true
+			}
+		}
+	}
+	for _, q := range d.Quotes {
+		for _, r := range ev.runs {
+			if r.Start <= q[0] && r.End >= q[1] && q[1] > q[0] && public(r.Doc) {
+				for j := q[0]; j < q[1]; j++ {
+					covered[j] = true
+				}
+				break
+			}
+		}
+	}
+	ev.titleWords(covered)
+	ev.foreign = ev.attributions(covered)
+	return covered
+}
+
+// joinedSentences joins sentences that a line break split: the draft's
+// sentences end at every line break, but a line that ends without . ! ? or
+// a colon goes on in the next (a wrapped line, or a heading and the text
+// under it).
+func joinedSentences(ss []Sentence) []Sentence {
+	var out []Sentence
+	open := false
+	for _, s := range ss {
+		if open {
+			last := &out[len(out)-1]
+			last.Text += " " + s.Text
+			last.End = s.End
+		} else {
+			out = append(out, s)
+		}
+		t := strings.TrimRight(s.Text, " \t\"')”’»*_")
+		open = t != "" && !strings.ContainsRune(".!?…:", []rune(t)[len([]rune(t))-1])
+	}
+	return out
+}
+
+// webAddress finds the web addresses in a sentence's text, which are not
+// among its words.
+var webAddress = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]*`)
+
+// sentenceTokens tokenises a sentence's text as written (for case and
+// punctuation), web addresses left out, so that token i is the sentence's
+// word s.Start+i. It returns nil when they do not line up.
+func sentenceTokens(s Sentence) []Token {
+	text := webAddress.ReplaceAllStringFunc(s.Text, func(u string) string { return strings.Repeat(" ", len(u)) })
+	toks := Tokenize(text)
+	if len(toks) != s.End-s.Start {
+		return nil
+	}
+	return toks
+}
+
+// labelWords is the number of words of a label that opens a sentence: at
+// most three words followed by a colon ("Update:", "Press release:").
+func labelWords(s Sentence) int {
+	toks := sentenceTokens(s)
+	if len(toks) < 2 {
+		return 0
+	}
+	for i := 0; i < 3 && i+1 < len(toks); i++ {
+		gap := s.Text[toks[i].End:toks[i+1].Start]
+		if strings.Contains(gap, ":") {
+			return i + 1
+		}
+		if strings.TrimSpace(gap) != "" {
+			return 0
+		}
+	}
+	return 0
+}
+
+// instructionVerbs open a sentence that tells the reader what to do: advice
+// that policy and comms must check ("Boil your water before drinking it",
+// "Call 999 if…"). Verbs that only send the reader somewhere ("read",
+// "see", "visit", "find out", "sign up", "book") are not here: a pointer
+// uses them.
+var instructionVerbs = map[string]bool{
+	"call": true, "ring": true, "phone": true, "dial": true, "boil": true, "stay": true, "keep": true,
+	"avoid": true, "drink": true, "eat": true, "wear": true, "take": true, "use": true, "wash": true,
+	"stop": true, "switch": true, "turn": true, "put": true, "leave": true, "bring": true, "check": true,
+	"protect": true, "seek": true, "get": true, "ensure": true, "remember": true, "isolate": true,
+	"evacuate": true, "shelter": true, "move": true, "wait": true, "limit": true, "reduce": true,
+	"drive": true, "travel": true, "submit": true, "pay": true, "vote": true, "claim": true,
+	"be": true, "let": true, "give": true, "store": true,
+	"cover": true, "close": true, "open": true, "unplug": true, "flush": true, "run": true, "clean": true,
+	"throw": true, "dispose": true, "donate": true, "test": true, "treat": true,
+}
+
+// onlyVerbs may follow "only" or "please" at the start of an instruction
+// ("Only come to A&E if…"), besides instructionVerbs.
+var onlyVerbs = map[string]bool{"come": true, "go": true, "visit": true, "attend": true, "contact": true, "report": true}
+
+// neutralStarts are openings with an instruction verb that only invite or
+// point ("Stay tuned", "Keep up to date", "Take part", "Get in touch").
+var neutralStarts = [][]string{
+	{"stay", "tuned"}, {"stay", "up", "to", "date"}, {"stay", "informed"}, {"keep", "up", "to", "date"},
+	{"keep", "up"}, {"take", "part"}, {"take", "a", "look"}, {"get", "involved"}, {"get", "in", "touch"},
+	{"get", "the", "latest"}, {"check", "out"}, {"be", "the", "first"}, {"let", "us", "know"},
+	{"give", "us", "your"}, {"give", "your", "views"}, {"use", "this", "link"}, {"use", "the", "link"},
+}
+
+// instructions finds sentences (and list items) that open with an
+// instruction to the reader, outside published text.
+func (ev *evaluation) instructions() []LexHit {
+	d := ev.d
+	var hits []LexHit
+	for _, s := range d.Sentences {
+		for _, a := range clauseStarts(s) {
+			if a >= len(d.Words) || ev.covered[a] {
+				continue
+			}
+			w := d.Words[a].Word
+			b := a + 1
+			if (w == "please" || w == "only") && b < s.End {
+				w = d.Words[b].Word
+				b++
+				if !instructionVerbs[w] && !onlyVerbs[w] {
+					continue
+				}
+			} else if !instructionVerbs[w] {
+				continue
+			}
+			if w == "be" && b < s.End && d.Words[b].Word == "sure" {
+				b++
+			}
+			if ev.neutralStart(a, s.End) {
+				continue
+			}
+			hits = append(hits, LexHit{Phrase: w, Kind: "guidance", Start: a, End: b})
+		}
+	}
+	return hits
+}
+
+func (ev *evaluation) neutralStart(a, end int) bool {
+	for _, ns := range neutralStarts {
+		if a+len(ns) > end {
+			continue
+		}
+		ok := true
+		for j, w := range ns {
+			if ev.d.Words[a+j].Word != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseStarts are the word indexes where a sentence or one of its clauses
+// after a colon, semicolon or dash starts.
+func clauseStarts(s Sentence) []int {
+	starts := []int{s.Start}
+	toks := sentenceTokens(s)
+	for i := 0; i+1 < len(toks); i++ {
+		if gap := s.Text[toks[i].End:toks[i+1].Start]; strings.ContainsAny(gap, ":;—–|•") || strings.Contains(gap, " - ") {
+			starts = append(starts, s.Start+i+1)
+		}
+	}
+	return starts
+}
+
+// factWords are words that state a figure, a date or a time.
+var factWords = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true,
+	"sept": true, "oct": true, "nov": true, "dec": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true,
+	"sunday": true, "tomorrow": true, "tonight": true,
+	"two": true, "three": true, "four": true, "five": true, "six": true, "seven": true,
+	"eight": true, "nine": true, "ten": true, "eleven": true, "twelve": true, "twenty": true, "thirty": true,
+	"forty": true, "fifty": true, "hundred": true, "hundreds": true, "thousand": true, "thousands": true,
+	"million": true, "millions": true, "billion": true, "billions": true, "percent": true, "dozen": true,
+	"half": true, "twice": true, "double": true, "triple": true,
+}
+
+// newFacts finds words outside published text that state a figure, a
+// date or a time: new information, even in the few words a public-domain
+// draft may add.
+func (ev *evaluation) newFacts() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i, w := range ev.d.Words {
+		if ev.covered[i] || !isFactWord(w.Word) {
+			continue
+		}
+		s := fmt.Sprintf("%q (line %d)", w.Word, w.Line)
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isFactWord(w string) bool {
+	if factWords[w] {
+		return true
+	}
+	for _, r := range w {
+		if unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleWords marks, among words, the titles of the public register
+// documents that the draft matched, names in its sources or links to: a
+// published release's title is published text ("# Boil water notice
+// lifted" over a link to that release).
+func (ev *evaluation) titleWords(covered []bool) {
+	d, e := ev.d, ev.e
+	docs := map[*Document]bool{}
+	for _, r := range ev.runs {
+		docs[r.Doc] = true
+	}
+	for _, s := range d.Sources {
+		if doc := e.Register.Resolve(s); doc != nil {
+			docs[doc] = true
+		}
+	}
+	for _, l := range d.Links {
+		if doc := e.Register.Resolve(l.URL); doc != nil {
+			docs[doc] = true
+		}
+	}
+	for doc := range docs {
+		tw := Words(doc.Title)
+		if len(tw) == 0 || !doc.PublicAt(e.Now) {
+			continue
+		}
+		for i := 0; i+len(tw) <= len(d.Words); i++ {
+			match := true
+			for j, w := range tw {
+				if d.Words[i+j].Word != w {
+					match = false
+					break
+				}
+			}
+			if match {
+				for j := range tw {
+					covered[i+j] = true
+				}
+			}
+		}
+	}
+}
+
+// attributionWords are words that may frame a quotation without being in
+// its document: "…," she said; "according to".
+var attributionWords = map[string]bool{
+	"the": true, "a": true, "an": true, "it": true, "is": true, "was": true, "says": true, "said": true,
+	"say": true, "told": true, "tells": true, "according": true, "to": true, "as": true, "in": true,
+	"of": true, "and": true, "on": true, "at": true, "that": true, "this": true, "he": true, "she": true,
+	"they": true, "we": true, "added": true, "adds": true, "explained": true, "explains": true,
+}
+
+// titleAbbrevs are short forms of titles a document may spell out.
+var titleAbbrevs = map[string]string{
+	"cllr": "councillor", "dr": "doctor", "prof": "professor", "rt": "right", "hon": "honourable",
+	"sec": "secretary", "govt": "government", "dept": "department", "supt": "superintendent",
+	"insp": "inspector", "sgt": "sergeant", "ch": "chief", "mr": "mister", "pm": "prime",
+}
+
+// attributions looks at each sentence that holds a published quotation but
+// is not published whole: the words around the quotation count as
+// published when the quotation's document has them all (the speaker as the
+// document names them); otherwise the draft may put the words in someone
+// else's mouth, and those words are returned.
+func (ev *evaluation) attributions(covered []bool) []string {
+	d, e := ev.d, ev.e
+	var foreign []string
+	for _, s := range joinedSentences(d.Sentences) {
+		var doc *Document
+		for _, q := range d.Quotes {
+			if q[0] < s.Start || q[1] > s.End || !covered[q[0]] {
+				continue
+			}
+			for _, r := range ev.runs {
+				if r.Start <= q[0] && r.End >= q[1] && r.Doc.PublicAt(e.Now) {
+					doc = r.Doc
+					break
+				}
+			}
+		}
+		if doc == nil {
+			continue
+		}
+		var rest []int
+		for i := s.Start; i < s.End; i++ {
+			if !covered[i] {
+				rest = append(rest, i)
+			}
+		}
+		if len(rest) == 0 {
+			continue
+		}
+		var missing []string
+		for _, i := range rest {
+			w := d.Words[i].Word
+			if !attributionWords[w] && !e.Register.DocHas(doc, w) && (titleAbbrevs[w] == "" || !e.Register.DocHas(doc, titleAbbrevs[w])) {
+				missing = append(missing, fmt.Sprintf("%q", w))
+			}
+		}
+		if len(missing) == 0 {
+			for _, i := range rest {
+				covered[i] = true
+			}
+			continue
+		}
+		foreign = append(foreign, fmt.Sprintf("%s (line %d, not in %s)", strings.Join(missing, ", "), d.Words[rest[0]].Line, doc.Name()))
+	}
+	return foreign
+}
+
+// edits finds the sentences that share words with a public register
+// document but are not published whole: published text with a word
+// changed, added or left out, or cut short, which can change its meaning.
+func (ev *evaluation) edits(n int) []string {
+	d, e := ev.d, ev.e
+	var out []string
+	for _, s := range joinedSentences(d.Sentences) {
+		var doc *Document
+		for i := s.Start; i < s.End && doc == nil; i++ {
+			if !ev.matched[i] || ev.covered[i] {
+				continue
+			}
+			for _, r := range ev.runs {
+				if r.Start <= i && i < r.End && r.Doc.PublicAt(e.Now) {
+					doc = r.Doc
+					break
+				}
+			}
+		}
+		if doc == nil {
+			continue
+		}
+		if len(out) == n {
+			out = append(out, "…")
+			break
+		}
+		out = append(out, fmt.Sprintf("%q (line %d) is close to %s but not the same", clip(s.Text, 120), s.Line, doc.Name()))
+	}
+	return out
+}
+
+// Proper names. "Great Wessex Hospitals", "Best Western", "Never Events",
+// "Love Lane", "Must Farm": a lexicon word that begins a run of capitalised
+// words is part of a name, not a view. A sentence written all in capitals
+// at the start of its words (a headline: "Great News From The Council")
+// gets no such pass, nor a word followed by a common noun ("Great Day").
+
+// headlineNouns follow a view word in capitalised headlines.
+var headlineNouns = map[string]bool{
+	"news": true, "day": true, "days": true, "result": true, "results": true, "work": true, "job": true,
+	"start": true, "idea": true, "time": true, "week": true, "year": true, "success": true,
+	"progress": true, "effort": true, "service": true, "support": true, "team": true, "event": true,
+	"turnout": true, "weather": true, "evening": true, "morning": true, "night": true, "deal": true,
+	"value": true, "choice": true, "decision": true, "step": true, "win": true, "victory": true,
+	"opportunity": true, "performance": true, "achievement": true, "move": true, "read": true,
+}
+
+// names drops the hits that are part of a proper name.
+func (ev *evaluation) names(hits []LexHit) []LexHit {
+	out := hits[:0]
+	for _, h := range hits {
+		if !ev.inName(h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (ev *evaluation) inName(h LexHit) bool {
+	d := ev.d
+	if h.Kind == "commitment" || h.End-h.Start != 1 || h.Start >= len(d.Words) {
+		return false
+	}
+	si := d.Words[h.Start].Sentence
+	if si < 0 || si >= len(d.Sentences) {
+		return false
+	}
+	s := d.Sentences[si]
+	toks := sentenceTokens(s)
+	if toks == nil {
+		return false
+	}
+	k := h.Start - s.Start
+	if k+1 >= len(toks) || !titleCase(s.Text[toks[k].Start:toks[k].End]) || !titleCase(s.Text[toks[k+1].Start:toks[k+1].End]) ||
+		headlineNouns[toks[k+1].Word] {
+		return false
+	}
+	// A headline ("Great News From The Council"): every word after the
+	// first capitalised, the short ones too.
+	for _, t := range toks[1:] {
+		if w := s.Text[t.Start:t.End]; len(w) > 1 && !titleCase(w) && !isDigits(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(w string) bool {
+	for _, r := range w {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// titleCase reports whether a word starts with a capital and is not all
+// capitals.
+func titleCase(w string) bool {
+	rs := []rune(w)
+	if len(rs) == 0 || !unicode.IsUpper(rs[0]) {
+		return false
+	}
+	if len(rs) == 1 {
+		return rs[0] != 'I'
+	}
+	for _, r := range rs[1:] {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}

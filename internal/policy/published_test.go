@@ -1,0 +1,99 @@
+package policy_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+// worksRelease has a negation and a condition to leave out.
+const worksRelease = `---
+title: Mill Lane roadworks
+published_at: 2026-10-01T09:00:00Z
+url: https://www.northbridge.gov.uk/news/mill-lane
+---
+The council will not close Mill Lane during the works. Buses will run as normal unless the weather is severe.
+
+The works will finish in March, the council said.
+`
+
+// TestPublishedMeansWholeSentences: text counts as published only as whole
+// sentences of one public document (a closing clause may be left out if
+// it does not qualify the rest), and what a public-domain draft adds may
+// not state new facts, change published text, or put a quotation in
+// someone else's mouth. Each case names a reason that must be given.
+func TestPublishedMeansWholeSentences(t *testing.T) {
+	e := engineFor(t, testRepo(map[string]string{"published/works.md": worksRelease}), testNow)
+	const flood = "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas."
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+		reason     string
+	}{
+		{"a whole sentence", flood, policy.PublicDomain, "100% of its words are already published"},
+		{"a whole sentence with its negation", "The council will not close Mill Lane during the works.", policy.PublicDomain, ""},
+		{"the negation left out", "The council will close Mill Lane during the works.", policy.NewContent, "is close to \"Mill Lane roadworks\""},
+		{"a figure changed", strings.Replace(flood, "1,200", "1,500", 1), policy.NewContent, "It changes published text"},
+		{"a condition cut off", "Buses will run as normal.", policy.NewContent, ""},
+		{"a condition cut off a longer sentence", "The council will not close Mill Lane during the works. Buses will run as normal.", policy.NewContent, ""},
+		{"a closing attribution left out", "The works will finish in March.", policy.PublicDomain, ""},
+		{"a closing clause left out", "Northbridge City Council has completed the new flood defences along the River Wend.", policy.PublicDomain, ""},
+		{"a sentence entered in the middle", "The new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas.", policy.NewContent, ""},
+		{"a label before published text", "Update: " + flood, policy.PublicDomain, ""},
+		{"a new date in the few words added", flood + " Works end Monday.", policy.NewContent, `adds figures, dates or times that are not in the published text: "monday"`},
+		{"a quotation given to someone else", "Cllr Tom Baker said: “We are delighted that these defences are finished.”", policy.NewContent, "not the same"},
+		{"a quotation given to someone else, with published text", flood + " Cllr Tom Baker said: “We are delighted that these defences are finished.”", policy.NewContent, `"tom", "baker"`},
+		{"a quotation given to its speaker", "Councillor Priya Shah said: “We are delighted that these defences are finished.”", policy.PublicDomain, ""},
+		{"a release's title over its link", "[River Wend flood defences completed](https://www.northbridge.gov.uk/news/flood-defences)", policy.PublicDomain, ""},
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
+		if r.Scenario != c.want {
+			t.Errorf("%s: %s, want %s\n%s", c.name, r.Scenario, c.want, strings.Join(r.Reasons, "\n"))
+			continue
+		}
+		if c.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), c.reason) {
+			t.Errorf("%s: no reason says %q:\n%s", c.name, c.reason, strings.Join(r.Reasons, "\n"))
+		}
+	}
+}
+
+// TestInstructionsPromisesNamesImages: advice given as an instruction,
+// promises and admissions, and images need review; invitations and proper
+// names that contain a lexicon word do not.
+func TestInstructionsPromisesNamesImages(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	const link = " https://www.northbridge.gov.uk/x"
+	for _, c := range []struct {
+		body   string
+		want   policy.Scenario
+		reason string
+	}{
+		{"Call 999 if you see someone in the water:" + link, policy.NewContent, `It gives guidance or advice: "call"`},
+		{"Boil your tap water before drinking it." + link, policy.NewContent, `"boil"`},
+		{"Only come to A&E if it is an emergency:" + link, policy.NewContent, `"only come"`},
+		{"Pool update: please keep children away from the water." + link, policy.NewContent, `"please keep"`},
+		{"We will reopen the pool in May:" + link, policy.NewContent, `promise or an admission on the organisation's behalf: "we will"`},
+		{"The delay was our fault. Complaints:" + link, policy.NewContent, `"our fault"`},
+		{"![Map of the closures](map.png) Closures:" + link, policy.NewContent, "It attaches an image"},
+		{"Find out more about the flood defences:" + link, policy.Pointer, ""},
+		{"Stay tuned for updates:" + link, policy.Pointer, ""},
+		{"Have your say on the plan:" + link, policy.Pointer, ""},
+		{"Great Wessex Hospitals has new visiting times:" + link, policy.Pointer, ""},
+		{"Dinner at the Best Western Plus Castleford Hotel:" + link, policy.Pointer, ""},
+		{"A lecture on the Great Fire of London:" + link, policy.Pointer, ""},
+		{"Great News From The Council:" + link, policy.NewContent, `It expresses a view: "great"`},
+		{"Great news: the pool reopens in May." + link, policy.NewContent, `"great"`},
+		{"This is a disgrace:" + link, policy.NewContent, `"a disgrace"`},
+		{"Y\u0585u \ua731\u029c\u1d0f\u1d1c\u029f\u1d05 read this:" + link, policy.NewContent, `"should"`},
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
+		if r.Scenario != c.want {
+			t.Errorf("%q: %s, want %s\n%s", c.body, r.Scenario, c.want, strings.Join(r.Reasons, "\n"))
+			continue
+		}
+		if c.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), c.reason) {
+			t.Errorf("%q: no reason says %q:\n%s", c.body, c.reason, strings.Join(r.Reasons, "\n"))
+		}
+	}
+}

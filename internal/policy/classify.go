@@ -387,11 +387,32 @@ func (ev *evaluation) checkMarkings() {
 	if raw == "" {
 		raw = ev.d.Body
 	}
+	// Every word of the file with its line, and whether it is written
+	// in capitals: a marking wrapped onto the next line ("Not for⏎
+	// publication") reads as one once posted.
+	type markWord struct {
+		word  string
+		line  int
+		upper bool
+	}
+	var all []markWord
+	reported := map[int]bool{}
+	report := func(line int, m markingPhrase) {
+		if !reported[line] {
+			reported[line] = true
+			ev.add(RuleMarking, Error, line, "the text carries the marking %q: material so marked must not be posted. Remove it, or if the material is not cleared for release, do not post it", strings.ToUpper(m.text))
+		}
+	}
 	for i, line := range strings.Split(raw, "\n") {
 		folded := Fold(line)
-		words := Words(folded)
-		if len(words) == 0 {
+		toks := Tokenize(folded)
+		if len(toks) == 0 {
 			continue
+		}
+		words := make([]string, len(toks))
+		for j, t := range toks {
+			words[j] = t.Word
+			all = append(all, markWord{t.Word, i + 1, upperWordRE.MatchString(folded[t.Start:t.End]) && strings.ToUpper(folded[t.Start:t.End]) == folded[t.Start:t.End]})
 		}
 		var upperSet map[string]bool
 		for _, m := range ev.e.markings {
@@ -402,8 +423,27 @@ func (ev *evaluation) checkMarkings() {
 				}
 			}
 			if containsPhrase(words, m.words) && (!m.upper || allIn(upperSet, m.words)) {
-				ev.add(RuleMarking, Error, i+1, "the text carries the marking %q: material so marked must not be posted. Remove it, or if the material is not cleared for release, do not post it", strings.ToUpper(m.text))
+				report(i+1, m)
 				break
+			}
+		}
+	}
+	// Phrases across a line break.
+	for i := range all {
+		for _, m := range ev.e.markings {
+			n := len(m.words)
+			if n < 2 || i+n > len(all) || all[i].line == all[i+n-1].line || reported[all[i].line] {
+				continue
+			}
+			ok := true
+			for j, w := range m.words {
+				if all[i+j].word != w || m.upper && !all[i+j].upper {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				report(all[i].line, m)
 			}
 		}
 	}
@@ -497,6 +537,7 @@ func (ev *evaluation) classify() Scenario {
 
 	hits := ev.names(e.lexicon.Find(words, func(i int) bool { return ev.covered[i] }))
 	hits = append(hits, ev.instructions()...)
+	hits = append(hits, ev.hashtagHits()...)
 	if len(hits) > 0 {
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
 		ev.explainHits(hits)

@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -685,6 +686,19 @@ func (p *plainBuilder) emitRange(s string, src, srcEnd int, k pieceKind) {
 	p.pieces = append(p.pieces, piece{start: start, end: p.b.Len(), src: src, srcEnd: srcEnd, kind: k})
 }
 
+// postedText is a text segment as a reader sees it: backslash escapes
+// ("intranet\\.example") and character references ("&#111;", "&amp;")
+// resolved.
+func postedText(v []byte) string {
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return string(v)
+	}
+	v = util.UnescapePunctuations(v)
+	v = util.ResolveNumericReferences(v)
+	v = util.ResolveEntityNames(v)
+	return string(v)
+}
+
 func (p *plainBuilder) sep(s string) {
 	cur := p.b.String()
 	if cur == "" || strings.HasSuffix(cur, "\n\n") || (s == " " && (strings.HasSuffix(cur, " ") || strings.HasSuffix(cur, "\n"))) {
@@ -759,7 +773,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 				if inLink {
 					k = linkText
 				}
-				pb.emit(string(node.Segment.Value(body)), node.Segment.Start, k)
+				pb.emit(postedText(node.Segment.Value(body)), node.Segment.Start, k)
 				if node.SoftLineBreak() || node.HardLineBreak() {
 					pb.emit("\n", node.Segment.Stop, k)
 				}
@@ -965,18 +979,37 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 		off int // in plain
 	}
 	var words []wordAt
+	// The words are read from the text as posted, not piece by piece:
+	// "**sh**ould" or "sh<b>ou</b>ld" reads "should". Web addresses are
+	// blanked out; each word takes its line and kind from the piece it
+	// starts in.
+	wordText := []byte(plain)
 	for _, p := range pb.pieces {
 		if p.kind == urlText {
-			continue
-		}
-		seg := plain[p.start:p.end]
-		for _, t := range Tokenize(seg) {
-			srcOff := p.at(t.Start)
-			if srcOff >= len(pb.body) {
-				srcOff = p.src
+			for i := p.start; i < p.end; i++ {
+				if wordText[i] != '\n' {
+					wordText[i] = ' '
+				}
 			}
-			words = append(words, wordAt{DraftWord{Word: t.Word, Line: bodyLine - 1 + lineAt(starts, srcOff), LinkText: p.kind == linkText}, p.start + t.Start})
 		}
+	}
+	pi := 0
+	for _, t := range Tokenize(string(wordText)) {
+		for pi+1 < len(pb.pieces) && pb.pieces[pi+1].start <= t.Start {
+			pi++
+		}
+		if pi >= len(pb.pieces) {
+			break
+		}
+		p := pb.pieces[pi]
+		srcOff := p.src
+		if t.Start >= p.start && t.Start < p.end {
+			srcOff = p.at(t.Start - p.start)
+		}
+		if srcOff >= len(pb.body) {
+			srcOff = p.src
+		}
+		words = append(words, wordAt{DraftWord{Word: t.Word, Line: bodyLine - 1 + lineAt(starts, srcOff), LinkText: p.kind == linkText}, t.Start})
 	}
 	// Sentence boundaries: . ! ? followed by space or end, or a line break
 	// between blocks.

@@ -85,6 +85,11 @@ func TestInstructionsPromisesNamesImages(t *testing.T) {
 		{"Great News From The Council:" + link, policy.NewContent, `It expresses a view: "great"`},
 		{"Great news: the pool reopens in May." + link, policy.NewContent, `"great"`},
 		{"This is a disgrace:" + link, policy.NewContent, `"a disgrace"`},
+		{"#ShameOnThem #VoteForChange" + link, policy.NewContent, `It expresses a view: "shameonthem"`},
+		{"#FloodDefences are open:" + link, policy.Pointer, ""},
+		{"Customers **sh**ould use the form:" + link, policy.NewContent, `"should"`},
+		{"Customers sh<b>ou</b>ld use the form:" + link, policy.NewContent, `"should"`},
+		{"Customers sh&#111;uld use the form:" + link, policy.NewContent, `"should"`},
 		{"Y\u0585u \ua731\u029c\u1d0f\u1d1c\u029f\u1d05 read this:" + link, policy.NewContent, `"should"`},
 	} {
 		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
@@ -95,5 +100,27 @@ func TestInstructionsPromisesNamesImages(t *testing.T) {
 		if c.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), c.reason) {
 			t.Errorf("%q: no reason says %q:\n%s", c.body, c.reason, strings.Join(r.Reasons, "\n"))
 		}
+	}
+}
+
+// TestMarkingAcrossLines: a marking wrapped onto the next line reads as
+// one once posted.
+func TestMarkingAcrossLines(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for _, body := range []string{
+		"The new bridge budget. Not for\npublication until Monday.",
+		"Figures are official\nsensitive until the vote.",
+		"*not for\npublication*",
+		"Briefing: TOP\nSECRET",
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, body+"\n")))
+		if f := findRule(r.Findings, policy.RuleMarking); f == nil || f.Line != 6 {
+			t.Errorf("%q: findings %v; want a protective-marking error on line 6", body, r.Findings)
+		}
+	}
+	// Capitals matter for SECRET: "top⏎secret plans" is not a marking.
+	r := e.Evaluate("posts/a.md", []byte(draftSrc(std, "Our top\nsecret recipe for mince pies: https://www.northbridge.gov.uk/x\n")))
+	if f := findRule(r.Findings, policy.RuleMarking); f != nil {
+		t.Errorf("lower-case top secret: %v", f)
 	}
 }

@@ -135,6 +135,10 @@ var neutralStarts = [][]string{
 // instruction to the reader, outside published text.
 func (ev *evaluation) instructions() []LexHit {
 	d := ev.d
+	ignored := map[string]bool{}
+	for _, p := range ev.e.Config.Lexicon.Ignore {
+		ignored[strings.Join(Words(p), " ")] = true
+	}
 	var hits []LexHit
 	for _, s := range d.Sentences {
 		for _, a := range clauseStarts(s) {
@@ -155,7 +159,7 @@ func (ev *evaluation) instructions() []LexHit {
 			if w == "be" && b < s.End && d.Words[b].Word == "sure" {
 				b++
 			}
-			if ev.neutralStart(a, s.End) {
+			if ev.neutralStart(a, s.End) || ignored[w] {
 				continue
 			}
 			hits = append(hits, LexHit{Phrase: w, Kind: "guidance", Start: a, End: b})

@@ -124,3 +124,15 @@ func TestMarkingAcrossLines(t *testing.T) {
 		t.Errorf("lower-case top secret: %v", f)
 	}
 }
+
+// TestIgnoreInstruction: lexicon.ignore turns an instruction verb off.
+func TestIgnoreInstruction(t *testing.T) {
+	body := draftSrc(std, "Use the Park Road entrance: https://www.northbridge.gov.uk/x\n")
+	if r := engineFor(t, testRepo(nil), testNow).Evaluate("posts/a.md", []byte(body)); r.Scenario != policy.NewContent {
+		t.Errorf("default: %s", r.Scenario)
+	}
+	tree := testRepo(map[string]string{".github/clearance.yml": testConfig + "lexicon:\n  ignore: [use]\n"})
+	if r := engineFor(t, tree, testNow).Evaluate("posts/a.md", []byte(body)); r.Scenario != policy.Pointer {
+		t.Errorf("with use ignored: %s %q", r.Scenario, r.Reasons)
+	}
+}

@@ -564,6 +564,9 @@ func (d *Draft) parseFrontMatter(fm []byte) {
 				continue
 			}
 			d.PublishAt = t
+			if vs := strings.TrimSpace(v.Value); strings.Contains(vs, "T") && !strings.HasSuffix(vs, "Z") && !strings.HasSuffix(vs, "z") && !strings.ContainsAny(vs[strings.Index(vs, "T"):], "+-") {
+				errf(RuleFrontMatter, Warning, line, "publish_at %s has no time zone, so clearance reads it as UTC; if you mean local time and your clocks are ahead of UTC (British Summer Time), the post goes out earlier than clearance thinks and an embargo check may pass wrongly. Add Z for UTC, or the offset, e.g. %s+01:00", vs, vs)
+			}
 		}
 	}
 }

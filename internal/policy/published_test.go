@@ -136,3 +136,24 @@ func TestIgnoreInstruction(t *testing.T) {
 		t.Errorf("with use ignored: %s %q", r.Scenario, r.Reasons)
 	}
 }
+
+// TestPublishAtWithoutZone: a time without a zone is read as UTC, with a
+// warning that says how to write it.
+func TestPublishAtWithoutZone(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for fm, warn := range map[string]bool{
+		"publish_at: 2027-06-01T00:30:00\n":       true,
+		"publish_at: 2027-06-01T00:30:00Z\n":      false,
+		"publish_at: 2027-06-01T00:30:00+01:00\n": false,
+		"publish_at: 2027-06-01\n":                false,
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std+fm, "Bus times: https://www.northbridge.gov.uk/x\n")))
+		got := false
+		for _, f := range r.Findings {
+			got = got || f.Severity == policy.Warning && strings.Contains(f.Message, "has no time zone")
+		}
+		if got != warn {
+			t.Errorf("%s: warning %v, want %v: %v", strings.TrimSpace(fm), got, warn, r.Findings)
+		}
+	}
+}

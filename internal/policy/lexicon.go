@@ -56,7 +56,8 @@ var defaultGuidance = []string{
 	"the rule is", "the rules are", "the deadline is", "you can now", "required to",
 	"is required", "are required", "mandatory", "prohibited", "banned", "allowed to", "not allowed",
 	"permitted", "guidance is", "best practice", "tips", "top tip", "beware",
-	"can now claim", "can claim", "can now apply", "is eligible", "are eligible", "eligible for",
+	"need to", "needs to", "no longer need", "no longer needs", "dont need", "do not need", "have to",
+	"has to", "can now claim", "can claim", "can now apply", "is eligible", "are eligible", "eligible for",
 	"entitled to", "is entitled", "are entitled",
 }
 

@@ -19,9 +19,16 @@ func (ev *evaluation) publishedWords() []bool {
 	d, e := ev.d, ev.e
 	covered := make([]bool, len(d.Words))
 	public := func(doc *Document) bool { return doc.PublicAt(e.Now) }
+	// Each sentence as the draft's lines split it, and as joined across
+	// line breaks (a wrapped sentence): either may be published.
 	var spans [][2]int
-	for _, s := range joinedSentences(d.Sentences) {
-		spans = append(spans, [2]int{s.Start + labelWords(s), s.End})
+	seen := map[[2]int]bool{}
+	for _, s := range append(joinedSentences(d.Sentences), d.Sentences...) {
+		sp := [2]int{s.Start + labelWords(s), s.End}
+		if !seen[sp] {
+			seen[sp] = true
+			spans = append(spans, sp)
+		}
 	}
 	for i, ok := range e.Register.Published(ev.runs, spans, public) {
 		if ok {

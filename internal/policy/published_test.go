@@ -157,3 +157,22 @@ func TestPublishAtWithoutZone(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadingOverPublishedText: a heading of the draft's own over a
+// published sentence leaves the sentence published; a sentence wrapped
+// over two lines is read whole.
+func TestHeadingOverPublishedText(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	const flood = "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas."
+	for body, want := range map[string]policy.Scenario{
+		"## Flood works\n\n" + flood:                                                   policy.PublicDomain,
+		strings.Replace(flood, " along the", "\nalong the", 1):                         policy.PublicDomain,
+		strings.Replace(flood, " along the River Wend", "\nalong the River Thames", 1): policy.NewContent,
+		"Customers no longer\nneed to boil water. " + flood:                            policy.NewContent,
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, body+"\n")))
+		if r.Scenario != want {
+			t.Errorf("%q: %s, want %s\n%s", body, r.Scenario, want, strings.Join(r.Reasons, "\n"))
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Sentence and clause boundaries of register documents.
 //
@@ -50,13 +53,27 @@ func computeBounds(text string, spans [][2]int) wordBounds {
 		if i+1 < len(spans) {
 			end = spans[i+1][0]
 		}
-		b.set(i, gapBounds(text[spans[i][1]:end], i+1 == len(spans)))
+		b.set(i, gapBounds(text[spans[i][1]:end], i+1 == len(spans), abbreviation(text[spans[i][0]:spans[i][1]])))
 	}
 	return b
 }
 
-// gapBounds classifies the text between two words.
-func gapBounds(gap string, last bool) uint64 {
+// abbreviations end with a full stop that ends no sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "no": true, "vs": true, "etc": true,
+	"cllr": true, "prof": true, "rev": true, "hon": true, "dept": true, "approx": true, "inc": true,
+	"ltd": true, "co": true, "jr": true, "sr": true, "fig": true, "vol": true, "rt": true, "govt": true,
+}
+
+// abbreviation reports whether a word followed by a full stop is an
+// abbreviation (one letter, as in "e.g.", or a common short form).
+func abbreviation(w string) bool {
+	return utf8.RuneCountInString(w) == 1 || abbreviations[strings.ToLower(w)]
+}
+
+// gapBounds classifies the text between two words; abbrev says the word
+// before it is an abbreviation, whose full stop ends no sentence.
+func gapBounds(gap string, last, abbrev bool) uint64 {
 	if last {
 		return endsSentence
 	}
@@ -74,11 +91,14 @@ func gapBounds(gap string, last bool) uint64 {
 	}
 	var bits uint64
 	for i, r := range gap {
-		after := gap[i+len(string(r)):]
-		spaced := after == "" || strings.IndexAny(after[:1], " \t\r\n\"'’”)*_]") == 0 || strings.HasPrefix(after, "\u00a0")
+		after := gap[i+utf8.RuneLen(r):]
+		next, _ := utf8.DecodeRuneInString(after)
+		// Followed by a space (or a closing mark), not straight by the
+		// next word ("1,200", "e.g").
+		spaced := after != "" && strings.ContainsRune(" \t\r\n\"'’”)*_]\u00a0»", next)
 		switch r {
 		case '.', '!', '?', '…':
-			if spaced {
+			if spaced && !(r == '.' && abbrev && i == 0) {
 				return endsSentence
 			}
 		case ',', ';', ':', '(', ')', '—', '–':

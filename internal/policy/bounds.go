@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,14 +47,18 @@ func (b wordBounds) get(i int) uint64 {
 // list item, a quotation, a table row); a clause at , ; : ( ) and dashes
 // followed by a space. Punctuation inside a token ("1,200", "e.g.") ends
 // nothing.
-func computeBounds(text string, spans [][2]int) wordBounds {
+func computeBounds(text []byte, spans [][2]int) wordBounds {
 	b := newWordBounds(len(spans))
 	for i := range spans {
 		end := len(text)
 		if i+1 < len(spans) {
 			end = spans[i+1][0]
 		}
-		b.set(i, gapBounds(text[spans[i][1]:end], i+1 == len(spans), abbreviation(text[spans[i][0]:spans[i][1]])))
+		gap := text[spans[i][1]:end]
+		if len(gap) == 1 && gap[0] == ' ' {
+			continue // the usual case: nothing ends
+		}
+		b.set(i, gapBounds(gap, i+1 == len(spans), len(gap) > 0 && gap[0] == '.' && abbreviation(string(text[spans[i][0]:spans[i][1]]))))
 	}
 	return b
 }
@@ -68,34 +73,34 @@ var abbreviations = map[string]bool{
 // abbreviation reports whether a word followed by a full stop is an
 // abbreviation (one letter, as in "e.g.", or a common short form).
 func abbreviation(w string) bool {
+	if len(w) > 6 {
+		return false
+	}
 	return utf8.RuneCountInString(w) == 1 || abbreviations[strings.ToLower(w)]
 }
 
 // gapBounds classifies the text between two words; abbrev says the word
 // before it is an abbreviation, whose full stop ends no sentence.
-func gapBounds(gap string, last, abbrev bool) uint64 {
+func gapBounds(gap []byte, last, abbrev bool) uint64 {
 	if last {
 		return endsSentence
 	}
-	if strings.Contains(gap, "\n") {
-		lines := strings.Split(gap, "\n")
+	if bytes.IndexByte(gap, '\n') >= 0 {
+		lines := bytes.Split(gap, []byte("\n"))
 		for _, l := range lines[1:] {
-			t := strings.TrimLeft(l, " \t")
-			if t == "" && len(lines) > 2 || startsBlock(t) {
+			t := bytes.TrimLeft(l, " \t")
+			if len(t) == 0 && len(lines) > 2 || startsBlock(t) {
 				return endsSentence
 			}
 		}
-		if strings.TrimSpace(lines[len(lines)-1]) == "" && len(lines) > 2 {
-			return endsSentence
-		}
 	}
 	var bits uint64
-	for i, r := range gap {
+	for i, r := range string(gap) { // (no copy: the compiler ranges over gap)
 		after := gap[i+utf8.RuneLen(r):]
-		next, _ := utf8.DecodeRuneInString(after)
+		next, _ := utf8.DecodeRune(after)
 		// Followed by a space (or a closing mark), not straight by the
 		// next word ("1,200", "e.g").
-		spaced := after != "" && strings.ContainsRune(" \t\r\n\"'’”)*_]\u00a0»", next)
+		spaced := len(after) > 0 && strings.ContainsRune(" \t\r\n\"'’”)*_]\u00a0»", next)
 		switch r {
 		case '.', '!', '?', '…':
 			if spaced && !(r == '.' && abbrev && i == 0) {
@@ -106,7 +111,7 @@ func gapBounds(gap string, last, abbrev bool) uint64 {
 				bits |= endsClause
 			}
 		case '-':
-			if strings.HasPrefix(after, " ") && i > 0 && gap[i-1] == ' ' {
+			if len(after) > 0 && after[0] == ' ' && i > 0 && gap[i-1] == ' ' {
 				bits |= endsClause
 			}
 		}
@@ -116,8 +121,8 @@ func gapBounds(gap string, last, abbrev bool) uint64 {
 
 // startsBlock reports whether a line (without its indent) starts a
 // Markdown block that is not a continuation of a paragraph.
-func startsBlock(t string) bool {
-	if t == "" {
+func startsBlock(t []byte) bool {
+	if len(t) == 0 {
 		return false
 	}
 	switch t[0] {

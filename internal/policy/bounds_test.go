@@ -11,7 +11,7 @@ func TestComputeBounds(t *testing.T) {
 	for i, tk := range toks {
 		spans[i] = [2]int{tk.Start, tk.End}
 	}
-	b := computeBounds(text, spans)
+	b := computeBounds([]byte(text), spans)
 	want := map[string]uint64{
 		"line": endsSentence, "one": endsClause, "clause": endsSentence, "quote": endsSentence,
 		"1": 0, "200": 0, "homes": endsClause, "e": 0, "g": 0, "these": endsClause, "more": endsClause,

@@ -412,7 +412,7 @@ func (ev *evaluation) checkMarkings() {
 		words := make([]string, len(toks))
 		for j, t := range toks {
 			words[j] = t.Word
-			all = append(all, markWord{t.Word, i + 1, upperWordRE.MatchString(folded[t.Start:t.End]) && strings.ToUpper(folded[t.Start:t.End]) == folded[t.Start:t.End]})
+			all = append(all, markWord{t.Word, i + 1, allCapitals(folded[t.Start:t.End])})
 		}
 		var upperSet map[string]bool
 		for _, m := range ev.e.markings {
@@ -447,6 +447,20 @@ func (ev *evaluation) checkMarkings() {
 			}
 		}
 	}
+}
+
+// allCapitals reports whether a word has two or more letters, all capitals.
+func allCapitals(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 func allIn(set map[string]bool, words []string) bool {

@@ -81,7 +81,10 @@ var webAddress = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]*`)
 // punctuation), web addresses left out, so that token i is the sentence's
 // word s.Start+i. It returns nil when they do not line up.
 func sentenceTokens(s Sentence) []Token {
-	text := webAddress.ReplaceAllStringFunc(s.Text, func(u string) string { return strings.Repeat(" ", len(u)) })
+	text := s.Text
+	if strings.Contains(text, "://") || strings.Contains(strings.ToLower(text), "www.") {
+		text = webAddress.ReplaceAllStringFunc(text, func(u string) string { return strings.Repeat(" ", len(u)) })
+	}
 	toks := Tokenize(text)
 	if len(toks) != s.End-s.Start {
 		return nil

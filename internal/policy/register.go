@@ -186,9 +186,8 @@ func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 				sc.spans = make([][2]int, 0, 1024)
 			}
 			sc.spans = sc.spans[:0]
-			text := string(body)
-			sc.scan(text)
-			doc.bounds = computeBounds(text, sc.spans)
+			sc.scan(string(body))
+			doc.bounds = computeBounds(body, sc.spans)
 			doc.words = make([]uint32, len(sc.ends))
 			prev := 0
 			for j, end := range sc.ends {
@@ -597,7 +596,7 @@ func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
 	for i, t := range toks {
 		words[i], spans[i] = t.Word, [2]int{t.Start, t.End}
 	}
-	doc.bounds = computeBounds(text, spans)
+	doc.bounds = computeBounds(body, spans)
 	return doc, words, findings
 }
 

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -47,14 +48,21 @@ func TestPublishedMeansWholeSentences(t *testing.T) {
 		{"a quotation given to its speaker", "Councillor Priya Shah said: “We are delighted that these defences are finished.”", policy.PublicDomain, ""},
 		{"a release's title over its link", "[River Wend flood defences completed](https://www.northbridge.gov.uk/news/flood-defences)", policy.PublicDomain, ""},
 	} {
-		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
-		if r.Scenario != c.want {
-			t.Errorf("%s: %s, want %s\n%s", c.name, r.Scenario, c.want, strings.Join(r.Reasons, "\n"))
-			continue
-		}
-		if c.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), c.reason) {
-			t.Errorf("%s: no reason says %q:\n%s", c.name, c.reason, strings.Join(r.Reasons, "\n"))
-		}
+		expectScenario(t, e, c.name, c.body, c.want, c.reason)
+	}
+}
+
+// expectScenario evaluates a post with std front matter and body, and
+// checks its scenario and that one of its reasons contains reason.
+func expectScenario(t *testing.T, e *policy.Engine, name, body string, want policy.Scenario, reason string) {
+	t.Helper()
+	r := e.Evaluate("posts/a.md", []byte(draftSrc(std, body+"\n")))
+	reasons := strings.Join(r.Reasons, "\n")
+	switch {
+	case r.Scenario != want:
+		t.Errorf("%s: %s, want %s\n%s", name, r.Scenario, want, reasons)
+	case reason != "" && !strings.Contains(reasons, reason):
+		t.Errorf("%s: no reason says %q:\n%s", name, reason, reasons)
 	}
 }
 
@@ -92,14 +100,7 @@ func TestInstructionsPromisesNamesImages(t *testing.T) {
 		{"Customers sh&#111;uld use the form:" + link, policy.NewContent, `"should"`},
 		{"Y\u0585u \ua731\u029c\u1d0f\u1d1c\u029f\u1d05 read this:" + link, policy.NewContent, `"should"`},
 	} {
-		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
-		if r.Scenario != c.want {
-			t.Errorf("%q: %s, want %s\n%s", c.body, r.Scenario, c.want, strings.Join(r.Reasons, "\n"))
-			continue
-		}
-		if c.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), c.reason) {
-			t.Errorf("%q: no reason says %q:\n%s", c.body, c.reason, strings.Join(r.Reasons, "\n"))
-		}
+		expectScenario(t, e, fmt.Sprintf("%q", c.body), c.body, c.want, c.reason)
 	}
 }
 

@@ -20,71 +20,56 @@ func once(f func()) func(review.Repo, int) {
 	return func(review.Repo, int) { o.Do(f) }
 }
 
-// TestReplicaSkipsWritesWhenTheHeadMoved: replica A evaluates a pull
-// request; between its snapshot and its check before writing, the author
-// pushes and replica B evaluates the new head. A finds the head moved,
-// writes nothing, and evaluates again.
-func TestReplicaSkipsWritesWhenTheHeadMoved(t *testing.T) {
-	h := newHarness(t, nil)
-	a, b := h.newReplica(unstarted()), h.newReplica()
-	h.gh.Commit(owner, repoName, "g", pick(h.files, grittingPost))
-	n := h.gh.OpenPR(owner, repoName, "g", "main", "g", "dana")
-	first := h.head(n)
-	edited := strings.Replace(h.files[grittingPost], "Frost is forecast tonight.", "Hard frost is forecast tonight.", 1)
-	server.SetBeforeVerify(a.srv, once(func() {
-		h.gh.PushToPR(owner, repoName, n, map[string]string{grittingPost: edited})
-		h.deliverTo(b, "pull_request", h.prEvent("synchronize", n, "dana"))
-	}))
-	if err := a.srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	h.deliverTo(a, "pull_request", h.prEvent("opened", n, "dana"))
+// TestReplicaWhenTheHeadMoves: replica A evaluates a pull request; the
+// author pushes and replica B evaluates the new head while A is busy.
+//
+//   - The push lands between A's snapshot and A's check before writing
+//     (that read runs alongside the gather): A finds the head moved,
+//     writes nothing, and evaluates again.
+//   - The push lands after that check, just before A's writes: A writes
+//     its outcome for the commit it read, finds afterwards that the head
+//     moved, and evaluates again.
+//
+// Either way the pull request ends as B left it, with one summary comment.
+func TestReplicaWhenTheHeadMoves(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		hook    func(*server.Server, func(review.Repo, int))
+		onFirst int // check runs left on the commit the pull request left
+	}{
+		{"before the check before writing", server.SetBeforeVerify, 0},
+		{"after the check, before writing", server.SetBeforeWrite, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			a, b := h.newReplica(unstarted()), h.newReplica()
+			h.gh.Commit(owner, repoName, "g", pick(h.files, grittingPost))
+			n := h.gh.OpenPR(owner, repoName, "g", "main", "g", "dana")
+			first := h.head(n)
+			edited := strings.Replace(h.files[grittingPost], "Frost is forecast tonight.", "Hard frost is forecast tonight.", 1)
+			tc.hook(a.srv, once(func() {
+				h.gh.PushToPR(owner, repoName, n, map[string]string{grittingPost: edited})
+				h.deliverTo(b, "pull_request", h.prEvent("synchronize", n, "dana"))
+			}))
+			if err := a.srv.Start(); err != nil {
+				t.Fatal(err)
+			}
+			h.deliverTo(a, "pull_request", h.prEvent("opened", n, "dana"))
 
-	if runs := h.gh.CheckRuns(owner, repoName, first); len(runs) != 0 {
-		t.Errorf("%d check runs on the commit the pull request left; want none", len(runs))
-	}
-	h.expectCheck(n, "!success", "Waiting for", "policy", "comms")
-	if h.checkCount(n) != 1 {
-		t.Errorf("%d check runs on the head; want 1 (A's second evaluation had nothing to change)", h.checkCount(n))
-	}
-	if len(h.botComments(n)) != 1 {
-		t.Errorf("%d bot comments; want 1", len(h.botComments(n)))
-	}
-	if st := a.srv.Stats(); st.Moved != 1 || st.Evaluations != 2 || st.JobErrors != 0 {
-		t.Errorf("replica A: %+v; want 1 evaluation redone, 2 in all, no errors", st)
-	}
-}
-
-// TestReplicaRedoesWhenTheHeadMovesJustBeforeWriting: the push comes after
-// A's check before writing (made alongside its gather) and before A's
-// writes. A writes its outcome for the commit it read, finds afterwards that
-// the head moved, and evaluates again: the pull request ends as B left it,
-// with one summary comment.
-func TestReplicaRedoesWhenTheHeadMovesJustBeforeWriting(t *testing.T) {
-	h := newHarness(t, nil)
-	a, b := h.newReplica(unstarted()), h.newReplica()
-	h.gh.Commit(owner, repoName, "g", pick(h.files, grittingPost))
-	n := h.gh.OpenPR(owner, repoName, "g", "main", "g", "dana")
-	first := h.head(n)
-	edited := strings.Replace(h.files[grittingPost], "Frost is forecast tonight.", "Hard frost is forecast tonight.", 1)
-	server.SetBeforeWrite(a.srv, once(func() {
-		h.gh.PushToPR(owner, repoName, n, map[string]string{grittingPost: edited})
-		h.deliverTo(b, "pull_request", h.prEvent("synchronize", n, "dana"))
-	}))
-	if err := a.srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	h.deliverTo(a, "pull_request", h.prEvent("opened", n, "dana"))
-
-	if runs := h.gh.CheckRuns(owner, repoName, first); len(runs) != 1 {
-		t.Errorf("%d check runs on the commit the pull request left; want A's one, written for the commit it read", len(runs))
-	}
-	h.expectCheck(n, "!success", "Waiting for", "policy", "comms")
-	if len(h.botComments(n)) != 1 {
-		t.Errorf("%d bot comments; want 1", len(h.botComments(n)))
-	}
-	if st := a.srv.Stats(); st.Moved != 1 || st.Evaluations != 2 || st.JobErrors != 0 {
-		t.Errorf("replica A: %+v; want 1 evaluation redone, 2 in all, no errors", st)
+			if runs := h.gh.CheckRuns(owner, repoName, first); len(runs) != tc.onFirst {
+				t.Errorf("%d check runs on the commit the pull request left; want %d (written for the commit A read)", len(runs), tc.onFirst)
+			}
+			h.expectCheck(n, "!success", "Waiting for", "policy", "comms")
+			if tc.onFirst == 0 && h.checkCount(n) != 1 {
+				t.Errorf("%d check runs on the head; want 1 (A's second evaluation had nothing to change)", h.checkCount(n))
+			}
+			if len(h.botComments(n)) != 1 {
+				t.Errorf("%d bot comments; want 1", len(h.botComments(n)))
+			}
+			if st := a.srv.Stats(); st.Moved != 1 || st.Evaluations != 2 || st.JobErrors != 0 {
+				t.Errorf("replica A: %+v; want 1 evaluation redone, 2 in all, no errors", st)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -400,7 +401,7 @@ func (sp *apiSpec) checkParams(o *specOp, pathParams map[string]string, x github
 		add("query %q: %v", x.Query, err)
 		return
 	}
-	for _, name := range sortedKeys(q) {
+	for _, name := range slices.Sorted(maps.Keys(q)) {
 		p := declared["query:"+name]
 		if p == nil {
 			add("query parameter %q is not declared by the operation", name)
@@ -474,7 +475,7 @@ func paramValue(p *openapi3.Parameter, vals []string) error {
 
 // checkRequestBody checks what the client sent.
 func (sp *apiSpec) checkRequestBody(o *specOp, x githubtest.Exchange, add func(string, ...any)) {
-	body := trimBody(x.RequestBody)
+	body := bytes.TrimSpace(x.RequestBody)
 	if string(body) == "null" {
 		// ghinstallation posts "null" for a token without options; GitHub
 		// takes it as no body.
@@ -495,7 +496,7 @@ func (sp *apiSpec) checkRequestBody(o *specOp, x githubtest.Exchange, add func(s
 	mt, _, _ := mime.ParseMediaType(ct)
 	media := rb.Value.Content.Get(mt)
 	if media == nil {
-		add("request Content-Type %q not documented (documented: %s)", ct, strings.Join(sortedKeys(rb.Value.Content), ", "))
+		add("request Content-Type %q not documented (documented: %s)", ct, strings.Join(slices.Sorted(maps.Keys(rb.Value.Content)), ", "))
 		return
 	}
 	var v any
@@ -516,7 +517,7 @@ func (sp *apiSpec) checkRequestBody(o *specOp, x githubtest.Exchange, add func(s
 
 // checkResponse checks the fake's answer.
 func (sp *apiSpec) checkResponse(o *specOp, x githubtest.Exchange, add func(string, ...any)) {
-	body := trimBody(x.ResponseBody)
+	body := bytes.TrimSpace(x.ResponseBody)
 	h := x.ResponseHeader
 	var rsp *openapi3.Response
 	switch {
@@ -527,7 +528,7 @@ func (sp *apiSpec) checkResponse(o *specOp, x githubtest.Exchange, add func(stri
 		return
 	case x.Status == http.StatusUnauthorized,
 		(x.Status == http.StatusForbidden || x.Status == http.StatusTooManyRequests) && (h.Get("X-RateLimit-Remaining") == "0" || h.Get("Retry-After") != ""),
-		x.Status == http.StatusBadRequest && !json.Valid(trimBody(x.RequestBody)),
+		x.Status == http.StatusBadRequest && !json.Valid(bytes.TrimSpace(x.RequestBody)),
 		x.Status == http.StatusNotFound && o.op.Responses.Status(x.Status) == nil && errorMessage(body) == "Not Found":
 		// Answers GitHub documents for every endpoint rather than per
 		// operation: missing or bad credentials, rate limits, "Problems
@@ -553,7 +554,7 @@ func (sp *apiSpec) checkResponse(o *specOp, x githubtest.Exchange, add func(stri
 	}
 	if len(body) == 0 {
 		if len(rsp.Content) > 0 {
-			add("empty response body, documented as %s", strings.Join(sortedKeys(rsp.Content), ", "))
+			add("empty response body, documented as %s", strings.Join(slices.Sorted(maps.Keys(rsp.Content)), ", "))
 		}
 		return
 	}
@@ -571,7 +572,7 @@ func (sp *apiSpec) checkResponse(o *specOp, x githubtest.Exchange, add func(stri
 		if customMediaType(o, x.RequestHeader.Get("Accept"), mt) {
 			return
 		}
-		add("response Content-Type %q not documented (documented: %s)", ct, strings.Join(sortedKeys(rsp.Content), ", "))
+		add("response Content-Type %q not documented (documented: %s)", ct, strings.Join(slices.Sorted(maps.Keys(rsp.Content)), ", "))
 		return
 	}
 	var v any
@@ -714,7 +715,7 @@ func ValidateWebhookPayload(event, action string, payload []byte) error {
 	}
 	sch := sp.webhooks[key]
 	if sch == nil {
-		return fmt.Errorf("spec: no webhook schema for %s (known: %s)", key, strings.Join(sortedKeys(sp.webhooks), ", "))
+		return fmt.Errorf("spec: no webhook schema for %s (known: %s)", key, strings.Join(slices.Sorted(maps.Keys(sp.webhooks)), ", "))
 	}
 	var v any
 	if err := json.Unmarshal(payload, &v); err != nil {
@@ -768,16 +769,3 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// trimBody is bytes.TrimSpace, named for readability at call sites.
-func trimBody(b []byte) []byte { return bytes.TrimSpace(b) }

@@ -137,6 +137,12 @@ type evaluation struct {
 	// foreign are words around a published quotation that its document
 	// does not have (see attributions).
 	foreign []string
+	// edited marks the first word of each sentence named as an edit of
+	// published text (see edits).
+	edited map[int]bool
+	// tags marks hashtags and @mentions, and counters (1/3) that open or
+	// close a sentence (see tagWords).
+	tags []bool
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
@@ -538,6 +544,7 @@ func (ev *evaluation) classify() Scenario {
 	// Only whole sentences (and quotations) count as published: see
 	// publishedWords.
 	ev.matched = ev.covered
+	ev.tags = ev.tagWords()
 	ev.covered = ev.publishedWords()
 	covered := 0
 	for _, c := range ev.covered {
@@ -552,9 +559,17 @@ func (ev *evaluation) classify() Scenario {
 	hits := ev.names(e.lexicon.Find(words, func(i int) bool { return ev.covered[i] }))
 	hits = append(hits, ev.instructions()...)
 	hits = append(hits, ev.hashtagHits()...)
+	hits = append(hits, ev.contractionHits()...)
 	if len(hits) > 0 {
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
-		ev.explainHits(hits)
+		// One reason per word: "Vote for" is a view, not also "Vote".
+		kept := hits[:1]
+		for _, h := range hits[1:] {
+			if last := kept[len(kept)-1]; h.Start >= last.End {
+				kept = append(kept, h)
+			}
+		}
+		ev.explainHits(kept)
 		return NewContent
 	}
 	var images []string
@@ -600,6 +615,23 @@ func (ev *evaluation) classify() Scenario {
 	for _, w := range d.Words {
 		if !w.LinkText {
 			own++
+		}
+	}
+	if len(webLinks) > 0 && own <= e.Config.Thresholds.PointerMaxWords {
+		// A pointer's own words may not carry what needs checking.
+		quotes, facts := ev.unpublishedQuotes(), ev.pointerFacts()
+		if len(quotes) > 0 {
+			ev.reason("It quotes words that are not in any published document: %s. A quotation says what someone said, so it must be checked before it is posted.", joinLimit(quotes, 3))
+		}
+		if len(ev.foreign) > 0 {
+			ev.reason("It puts a published quotation in words the document does not have: %s. Name the speaker as the document does.", strings.Join(ev.foreign, "; "))
+		}
+		if len(facts) > 0 {
+			ev.reason("It states figures, dates or times that the release it links to does not have: %s.", joinLimit(facts, 4))
+		}
+		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 {
+			ev.reason("New information must be checked by policy and communications officials before it is posted.")
+			return NewContent
 		}
 	}
 	if len(webLinks) > 0 && own <= e.Config.Thresholds.PointerMaxWords {
@@ -651,7 +683,7 @@ func fmtTime(t time.Time) string {
 func (ev *evaluation) explainHits(hits []LexHit) {
 	var views, advice, commits []string
 	for _, h := range hits {
-		s := fmt.Sprintf("%q (line %d)", ev.phraseText(h.Start, h.End), ev.d.Words[h.Start].Line)
+		s := fmt.Sprintf("%s (line %d)", ev.phraseText(h.Start, h.End), ev.d.Words[h.Start].Line)
 		switch h.Kind {
 		case "view":
 			views = append(views, s)
@@ -675,8 +707,29 @@ func (ev *evaluation) explainHits(hits []LexHit) {
 	ev.reason("Views and guidance must be checked by policy and communications officials before they are posted.")
 }
 
-// phraseText returns the draft's words [a, b) joined.
+// phraseText quotes the draft's words [a, b) as written, with how
+// clearance reads them when look-alike letters hide them ("ꜱʜᴏᴜʟᴅ" (read
+// as "should")).
 func (ev *evaluation) phraseText(a, b int) string {
+	// As written, when the words can be found in their sentence.
+	if d := ev.d; a < b && b <= len(d.Words) {
+		if si := d.Words[a].Sentence; si >= 0 && si < len(d.Sentences) {
+			s := d.Sentences[si]
+			if toks := sentenceTokens(s); toks != nil && b <= s.End {
+				written := s.Text[toks[a-s.Start].Start:toks[b-1-s.Start].End]
+				folded := ev.foldedPhrase(a, b)
+				if !isASCIIPlain(written) && strings.ToLower(written) != folded {
+					return fmt.Sprintf("%q (read as %q)", written, folded)
+				}
+				return fmt.Sprintf("%q", written)
+			}
+		}
+	}
+	return fmt.Sprintf("%q", ev.foldedPhrase(a, b))
+}
+
+// foldedPhrase is the draft's words [a, b) as clearance reads them.
+func (ev *evaluation) foldedPhrase(a, b int) string {
 	ws := make([]string, 0, b-a)
 	for i := a; i < b; i++ {
 		ws = append(ws, ev.d.Words[i].Word)
@@ -743,6 +796,9 @@ func lineRange(a, b int) string {
 func (ev *evaluation) uncoveredSentences(n int) []string {
 	var out []string
 	for _, s := range ev.d.Sentences {
+		if ev.edited[s.Start] {
+			continue // named as an edit of published text
+		}
 		unc := 0
 		for i := s.Start; i < s.End; i++ {
 			if !ev.covered[i] {

@@ -211,16 +211,16 @@ func TestScenarios(t *testing.T) {
 			want: policy.NewContent, reason: `"great" (line 6)`},
 		{name: "a view hidden by a zero-width space",
 			src:  draftSrc(std, "You sh\u200bould read this:"+link+"\n"),
-			want: policy.NewContent, reason: `"should" (line 6)`},
+			want: policy.NewContent, reason: `(read as "should") (line 6)`},
 		{name: "a view hidden by a soft hyphen",
 			src:  draftSrc(std, "We recom\u00admend this:"+link+"\n"),
-			want: policy.NewContent, reason: `"we recommend" (line 6)`},
+			want: policy.NewContent, reason: `(read as "we recommend") (line 6)`},
 		{name: "a view hidden by Cyrillic look-alikes",
 			src:  draftSrc(std, "You sh\u043euld r\u0435ad this:"+link+"\n"),
-			want: policy.NewContent, reason: `"should" (line 6)`},
+			want: policy.NewContent, reason: `(read as "should") (line 6)`},
 		{name: "a view hidden by full-width letters",
 			src:  draftSrc(std, "You ｓｈｏｕｌｄ read this:"+link+"\n"),
-			want: policy.NewContent, reason: `"should" (line 6)`},
+			want: policy.NewContent, reason: `(read as "should") (line 6)`},
 		{name: "a view split over a line break and in capitals",
 			src:  draftSrc(std, "I\nTHINK you will like it:"+link+"\n"),
 			want: policy.NewContent, reason: `"i think" (line 6)`},
@@ -306,7 +306,7 @@ func TestScenarios(t *testing.T) {
 			if got, want := findingKeys(r.Findings), sortedCopy(c.findings); !slices.Equal(got, want) {
 				t.Errorf("findings = %q, want %q\n%v", got, want, r.Findings)
 			}
-			if c.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), c.reason) {
+			if c.reason != "" && !strings.Contains(strings.ToLower(strings.Join(r.Reasons, "\n")), strings.ToLower(c.reason)) {
 				t.Errorf("no reason contains %q:\n%s", c.reason, strings.Join(r.Reasons, "\n"))
 			}
 			if len(r.Reasons) == 0 {

@@ -67,6 +67,10 @@ var defaultGuidance = []string{
 var defaultNeutral = []string{
 	"dont miss", "do not miss", "never miss", "best wishes", "all the best", "with best wishes",
 	"better known as", "love to hear", "would love to hear", "always welcome", "better connected",
+	"if you are eligible", "whether you are eligible", "if youre eligible", "whether youre eligible",
+	"guidance is here", "guidance is available", "our tips", "our top tips", "best practice guide",
+	"dont forget to book", "dont forget to register", "dont forget to apply", "remember to book",
+	"remember to register", "remember to apply", "do not forget to book", "do not forget to register",
 }
 
 // Lexicon finds view and guidance language.

@@ -99,6 +99,19 @@ func labelWords(s Sentence) int {
 	if len(toks) < 2 {
 		return 0
 	}
+	// A thread counter ("1/3 The council…").
+	if c := counterTokens(s.Text, toks); len(c) > 0 && c[0] == 0 {
+		return len(c)
+	}
+	// "NEW 📢 …", "JUST IN – …", "UPDATE | …".
+	for n := 1; n <= 2 && n < len(toks); n++ {
+		if !labelOpeners[toks[n-1].Word] && !(n == 2 && toks[0].Word == "just" && toks[1].Word == "in") {
+			break
+		}
+		if gap := strings.TrimSpace(s.Text[toks[n-1].End:toks[n].Start]); gap != "" && !strings.ContainsAny(gap, ".,;") {
+			return n
+		}
+	}
 	for i := 0; i < 3 && i+1 < len(toks); i++ {
 		gap := s.Text[toks[i].End:toks[i+1].Start]
 		if strings.Contains(gap, ":") {
@@ -139,6 +152,10 @@ var neutralStarts = [][]string{
 	{"keep", "up"}, {"take", "part"}, {"take", "a", "look"}, {"get", "involved"}, {"get", "in", "touch"},
 	{"get", "the", "latest"}, {"check", "out"}, {"be", "the", "first"}, {"let", "us", "know"},
 	{"give", "us", "your"}, {"give", "your", "views"}, {"use", "this", "link"}, {"use", "the", "link"},
+	{"call", "us", "on"}, {"phone", "us", "on"}, {"ring", "us", "on"}, {"call", "us", "free"},
+	{"please", "call", "us", "on"}, {"please", "phone", "us", "on"}, {"keep", "an", "eye"},
+	{"keep", "track"}, {"keep", "in", "touch"}, {"remember", "to", "book"}, {"remember", "to", "register"},
+	{"remember", "to", "apply"}, {"check", "out"},
 }
 
 // instructions finds sentences (and list items) that open with an
@@ -169,13 +186,42 @@ func (ev *evaluation) instructions() []LexHit {
 			if w == "be" && b < s.End && d.Words[b].Word == "sure" {
 				b++
 			}
-			if ev.neutralStart(a, s.End) || ignored[w] {
+			if ev.neutralStart(a, s.End) || ignored[w] || ev.callToAction(w, s) {
 				continue
 			}
 			hits = append(hits, LexHit{Phrase: w, Kind: "guidance", Start: a, End: b})
 		}
 	}
 	return hits
+}
+
+// transactionVerbs open a call to action in a pointer ("Check your bin
+// day:", "Pay your council tax online:", "Get your tickets:").
+var transactionVerbs = map[string]bool{
+	"check": true, "get": true, "use": true, "pay": true, "renew": true, "update": true,
+	"submit": true, "claim": true, "book": true, "apply": true, "register": true, "order": true,
+	"report": true, "request": true, "download": true, "sign": true, "give": true,
+}
+
+// callToAction reports whether an instruction with verb w is a short call
+// to action in a draft with a web link: at most twelve words, no figure,
+// date or time. Advice that keeps people safe (call, boil, stay, avoid,
+// drink…) never is.
+func (ev *evaluation) callToAction(w string, s Sentence) bool {
+	if !transactionVerbs[w] || s.End-s.Start > 12 {
+		return false
+	}
+	for i := s.Start; i < s.End; i++ {
+		if isFactWord(ev.d.Words[i].Word) && !ev.tags[i] {
+			return false
+		}
+	}
+	for _, l := range ev.d.Links {
+		if !l.Image && (strings.HasPrefix(l.URL, "https://") || strings.HasPrefix(l.URL, "http://")) {
+			return true
+		}
+	}
+	return false
 }
 
 func (ev *evaluation) neutralStart(a, end int) bool {
@@ -232,7 +278,7 @@ func (ev *evaluation) newFacts() []string {
 	var out []string
 	seen := map[string]bool{}
 	for i, w := range ev.d.Words {
-		if ev.covered[i] || !isFactWord(w.Word) {
+		if ev.covered[i] || ev.tags[i] || !isFactWord(w.Word) {
 			continue
 		}
 		s := fmt.Sprintf("%q (line %d)", w.Word, w.Line)
@@ -305,6 +351,7 @@ var attributionWords = map[string]bool{
 	"say": true, "told": true, "tells": true, "according": true, "to": true, "as": true, "in": true,
 	"of": true, "and": true, "on": true, "at": true, "that": true, "this": true, "he": true, "she": true,
 	"they": true, "we": true, "added": true, "adds": true, "explained": true, "explains": true,
+	"our": true, "its": true, "their": true, "his": true, "her": true,
 }
 
 // titleAbbrevs are short forms of titles a document may spell out.
@@ -322,8 +369,15 @@ var titleAbbrevs = map[string]string{
 func (ev *evaluation) attributions(covered []bool) []string {
 	d, e := ev.d, ev.e
 	var foreign []string
+	var prevDoc *Document // the quotation's document in the sentence before
 	for _, s := range joinedSentences(d.Sentences) {
 		var doc *Document
+		// "“…” – Priya Shah": the speaker after a dash, as its own
+		// sentence.
+		if t := strings.TrimLeft(s.Text, " "); prevDoc != nil && (strings.HasPrefix(t, "–") || strings.HasPrefix(t, "—") || strings.HasPrefix(t, "-")) {
+			doc = prevDoc
+		}
+		prevDoc = nil
 		for _, q := range d.Quotes {
 			if q[0] < s.Start || q[1] > s.End || !covered[q[0]] {
 				continue
@@ -338,6 +392,7 @@ func (ev *evaluation) attributions(covered []bool) []string {
 		if doc == nil {
 			continue
 		}
+		prevDoc = doc
 		var rest []int
 		for i := s.Start; i < s.End; i++ {
 			if !covered[i] {
@@ -371,10 +426,13 @@ func (ev *evaluation) attributions(covered []bool) []string {
 func (ev *evaluation) edits(n int) []string {
 	d, e := ev.d, ev.e
 	var out []string
+	if ev.edited == nil {
+		ev.edited = map[int]bool{}
+	}
 	for _, s := range joinedSentences(d.Sentences) {
 		var doc *Document
 		for i := s.Start; i < s.End && doc == nil; i++ {
-			if !ev.matched[i] || ev.covered[i] {
+			if !ev.matched[i] || ev.covered[i] || ev.tags[i] {
 				continue
 			}
 			for _, r := range ev.runs {
@@ -387,11 +445,16 @@ func (ev *evaluation) edits(n int) []string {
 		if doc == nil {
 			continue
 		}
+		for _, ss := range d.Sentences {
+			if ss.Start >= s.Start && ss.Start < s.End {
+				ev.edited[ss.Start] = true
+			}
+		}
 		if len(out) == n {
 			out = append(out, "…")
 			break
 		}
-		out = append(out, fmt.Sprintf("%q (line %d) is close to %s but not the same", clip(s.Text, 120), s.Line, doc.Name()))
+		out = append(out, fmt.Sprintf("%q (line %d) is close to text in %s but not the same", clip(s.Text, 120), s.Line, doc.Name()))
 	}
 	return out
 }
@@ -517,4 +580,129 @@ func splitCamel(w string) []string {
 		}
 	}
 	return append(out, strings.ToLower(string(rs[start:])))
+}
+
+// tagWords marks the words that are hashtags or @mentions, and the numbers
+// of a thread counter ("1/3", "(2/3)") that opens or closes a sentence:
+// they state no fact and change no published text.
+func (ev *evaluation) tagWords() []bool {
+	d := ev.d
+	tags := make([]bool, len(d.Words))
+	for _, s := range d.Sentences {
+		toks := sentenceTokens(s)
+		for k, t := range toks {
+			if t.Start > 0 && (s.Text[t.Start-1] == '#' || s.Text[t.Start-1] == '@') {
+				tags[s.Start+k] = true
+			}
+		}
+		for _, k := range counterTokens(s.Text, toks) {
+			tags[s.Start+k] = true
+		}
+	}
+	return tags
+}
+
+// counterTokens are the tokens of a thread counter ("1/3", "2/", "(1/2)")
+// at the start or the end of a sentence.
+func counterTokens(text string, toks []Token) []int {
+	isNum := func(k int) bool { return k >= 0 && k < len(toks) && len(toks[k].Word) <= 2 && isDigits(toks[k].Word) }
+	slashAfter := func(k int) bool { return toks[k].End < len(text) && text[toks[k].End] == '/' }
+	var out []int
+	if n := len(toks); n > 0 {
+		if isNum(0) && slashAfter(0) {
+			out = append(out, 0)
+			if isNum(1) && toks[1].Start == toks[0].End+1 {
+				out = append(out, 1)
+			}
+		}
+		if isNum(n-1) && toks[n-1].Start > 0 && text[toks[n-1].Start-1] == '/' && isNum(n-2) && slashAfter(n-2) && n-2 > 0 {
+			out = append(out, n-2, n-1)
+		}
+	}
+	return out
+}
+
+// pointerFacts finds, in a pointer to register documents, figures, dates
+// and times of its own that none of those documents has: "Bills will rise
+// by 9 per cent: <the release>" when the release says 5.
+func (ev *evaluation) pointerFacts() []string {
+	var docs []*Document
+	for _, l := range ev.d.Links {
+		if doc := ev.e.Register.Resolve(l.URL); doc != nil && doc.PublicAt(ev.e.Now) {
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	var out []string
+	for i, w := range ev.d.Words {
+		if ev.covered[i] || ev.tags[i] || !isFactWord(w.Word) {
+			continue
+		}
+		found := false
+		for _, doc := range docs {
+			found = found || ev.e.Register.DocHas(doc, w.Word)
+		}
+		if !found {
+			out = append(out, fmt.Sprintf("%q (line %d)", w.Word, w.Line))
+		}
+	}
+	return out
+}
+
+// unpublishedQuotes are quotations of three words or more that no public
+// register document has: words put in someone's mouth.
+func (ev *evaluation) unpublishedQuotes() []string {
+	var out []string
+	for _, q := range ev.d.Quotes {
+		if q[1]-q[0] < 3 || ev.covered[q[0]] {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s (line %d)", ev.phraseText(q[0], q[1]), ev.d.Words[q[0]].Line))
+	}
+	return out
+}
+
+// labelOpeners open a sentence as a label when a dash, a bar or an emoji
+// follows them ("NEW 📢 …", "JUST IN – …").
+var labelOpeners = map[string]bool{
+	"new": true, "update": true, "updated": true, "breaking": true, "reminder": true, "icymi": true,
+	"latest": true, "news": true, "announcement": true, "live": true, "thread": true, "alert": true,
+	"important": true, "notice": true, "now": true, "today": true, "weekend": true, "just": true,
+}
+
+// contractions are promises written short: "we'll" is "we will" (the
+// tokeniser reads it "well").
+var contractions = map[string]string{"we'll": "we will", "we’ll": "we will", "i'll": "I will", "i’ll": "I will", "we'd": "we would", "we’d": "we would"}
+
+// contractionHits finds promises written as contractions outside published
+// text.
+func (ev *evaluation) contractionHits() []LexHit {
+	d := ev.d
+	var hits []LexHit
+	for _, s := range d.Sentences {
+		for k, t := range sentenceTokens(s) {
+			i := s.Start + k
+			if ev.covered[i] {
+				continue
+			}
+			if long, ok := contractions[strings.ToLower(s.Text[t.Start:t.End])]; ok && long != "we would" {
+				if !ignoredPhrase(ev.e.Config.Lexicon.Ignore, long) {
+					hits = append(hits, LexHit{Phrase: long, Kind: "commitment", Start: i, End: i + 1})
+				}
+			}
+		}
+	}
+	return hits
+}
+
+func ignoredPhrase(ignore []string, phrase string) bool {
+	want := strings.Join(Words(phrase), " ")
+	for _, p := range ignore {
+		if strings.Join(Words(p), " ") == want {
+			return true
+		}
+	}
+	return false
 }

@@ -34,7 +34,7 @@ func TestPublishedMeansWholeSentences(t *testing.T) {
 	}{
 		{"a whole sentence", flood, policy.PublicDomain, "100% of its words are already published"},
 		{"a whole sentence with its negation", "The council will not close Mill Lane during the works.", policy.PublicDomain, ""},
-		{"the negation left out", "The council will close Mill Lane during the works.", policy.NewContent, "is close to \"Mill Lane roadworks\""},
+		{"the negation left out", "The council will close Mill Lane during the works.", policy.NewContent, "is close to text in \"Mill Lane roadworks\""},
 		{"a figure changed", strings.Replace(flood, "1,200", "1,500", 1), policy.NewContent, "It changes published text"},
 		{"a condition cut off", "Buses will run as normal.", policy.NewContent, ""},
 		{"a condition cut off a longer sentence", "The council will not close Mill Lane during the works. Buses will run as normal.", policy.NewContent, ""},
@@ -47,6 +47,12 @@ func TestPublishedMeansWholeSentences(t *testing.T) {
 		{"a quotation given to someone else, with published text", flood + " Cllr Tom Baker said: “We are delighted that these defences are finished.”", policy.NewContent, `"tom", "baker"`},
 		{"a quotation given to its speaker", "Councillor Priya Shah said: “We are delighted that these defences are finished.”", policy.PublicDomain, ""},
 		{"a release's title over its link", "[River Wend flood defences completed](https://www.northbridge.gov.uk/news/flood-defences)", policy.PublicDomain, ""},
+		{"a thread counter", "1/2 " + flood, policy.PublicDomain, ""},
+		{"a label with an emoji", "NEW 📢 " + flood, policy.PublicDomain, ""},
+		{"a label with a dash", "JUST IN – " + flood, policy.PublicDomain, ""},
+		{"a hashtag after published text", flood + "\n\n#Northbridge #FloodDefences2026", policy.PublicDomain, ""},
+		{"a speaker after a dash", "“We are delighted that these defences are finished.” – Councillor Priya Shah", policy.PublicDomain, ""},
+		{"a promise written short", flood + " We'll refund every bill.", policy.NewContent, `"We'll"`},
 	} {
 		expectScenario(t, e, c.name, c.body, c.want, c.reason)
 	}
@@ -61,7 +67,7 @@ func expectScenario(t *testing.T, e *policy.Engine, name, body string, want poli
 	switch {
 	case r.Scenario != want:
 		t.Errorf("%s: %s, want %s\n%s", name, r.Scenario, want, reasons)
-	case reason != "" && !strings.Contains(reasons, reason):
+	case reason != "" && !strings.Contains(strings.ToLower(reasons), strings.ToLower(reason)):
 		t.Errorf("%s: no reason says %q:\n%s", name, reason, reasons)
 	}
 }
@@ -85,20 +91,34 @@ func TestInstructionsPromisesNamesImages(t *testing.T) {
 		{"The delay was our fault. Complaints:" + link, policy.NewContent, `"our fault"`},
 		{"![Map of the closures](map.png) Closures:" + link, policy.NewContent, "It attaches an image"},
 		{"Find out more about the flood defences:" + link, policy.Pointer, ""},
+		{"Check your bin collection day:" + link, policy.Pointer, ""},
+		{"Pay your council tax online:" + link, policy.Pointer, ""},
+		{"Get your tickets for the open day:" + link, policy.Pointer, ""},
+		{"Submit your form by 5pm on Friday:" + link, policy.NewContent, `"Submit"`},
+		{"Hi Sam, please call us on 0345 000 000 about your bin:" + link, policy.Pointer, ""},
+		{"Find out if you are eligible:" + link, policy.Pointer, ""},
+		{"Remember to book your place:" + link, policy.Pointer, ""},
+		{"Vote for Jane Hollis on 7 May:" + link, policy.NewContent, `It expresses a view: "Vote for" (line 6).`},
+		{"Hi Jo, we'll refund you in full. Details:" + link, policy.NewContent, `"we'll"`},
+		{"Cllr Shah: “Bills will not go up this year.”" + link, policy.NewContent, "It quotes words that are not in any published document"},
+		{"The defences cost £20 million: https://www.northbridge.gov.uk/news/flood-defences", policy.NewContent, `the release it links to does not have: "20"`},
+		{"The defences cost £14.6 million: https://www.northbridge.gov.uk/news/flood-defences", policy.Pointer, ""},
+		{"Live at 2pm: https://www.example.org/stream", policy.Pointer, ""},
+		{"“We are delighted that these defences are finished.” – Cllr Tom Baker https://www.northbridge.gov.uk/news/flood-defences", policy.NewContent, `"tom", "baker"`},
 		{"Stay tuned for updates:" + link, policy.Pointer, ""},
 		{"Have your say on the plan:" + link, policy.Pointer, ""},
 		{"Great Wessex Hospitals has new visiting times:" + link, policy.Pointer, ""},
 		{"Dinner at the Best Western Plus Castleford Hotel:" + link, policy.Pointer, ""},
 		{"A lecture on the Great Fire of London:" + link, policy.Pointer, ""},
 		{"Great News From The Council:" + link, policy.NewContent, `It expresses a view: "great"`},
-		{"Great news: the pool reopens in May." + link, policy.NewContent, `"great"`},
+		{"Great news: the pool reopens in May." + link, policy.NewContent, `"Great"`},
 		{"This is a disgrace:" + link, policy.NewContent, `"a disgrace"`},
-		{"#ShameOnThem #VoteForChange" + link, policy.NewContent, `It expresses a view: "shameonthem"`},
+		{"#ShameOnThem #VoteForChange" + link, policy.NewContent, `It expresses a view: "ShameOnThem"`},
 		{"#FloodDefences are open:" + link, policy.Pointer, ""},
 		{"Customers **sh**ould use the form:" + link, policy.NewContent, `"should"`},
 		{"Customers sh<b>ou</b>ld use the form:" + link, policy.NewContent, `"should"`},
 		{"Customers sh&#111;uld use the form:" + link, policy.NewContent, `"should"`},
-		{"Y\u0585u \ua731\u029c\u1d0f\u1d1c\u029f\u1d05 read this:" + link, policy.NewContent, `"should"`},
+		{"Y\u0585u \ua731\u029c\u1d0f\u1d1c\u029f\u1d05 read this:" + link, policy.NewContent, `(read as "should")`},
 	} {
 		expectScenario(t, e, fmt.Sprintf("%q", c.body), c.body, c.want, c.reason)
 	}
@@ -128,13 +148,13 @@ func TestMarkingAcrossLines(t *testing.T) {
 
 // TestIgnoreInstruction: lexicon.ignore turns an instruction verb off.
 func TestIgnoreInstruction(t *testing.T) {
-	body := draftSrc(std, "Use the Park Road entrance: https://www.northbridge.gov.uk/x\n")
+	body := draftSrc(std, "Boil water before use: https://www.northbridge.gov.uk/x\n")
 	if r := engineFor(t, testRepo(nil), testNow).Evaluate("posts/a.md", []byte(body)); r.Scenario != policy.NewContent {
 		t.Errorf("default: %s", r.Scenario)
 	}
-	tree := testRepo(map[string]string{".github/clearance.yml": testConfig + "lexicon:\n  ignore: [use]\n"})
+	tree := testRepo(map[string]string{".github/clearance.yml": testConfig + "lexicon:\n  ignore: [boil]\n"})
 	if r := engineFor(t, tree, testNow).Evaluate("posts/a.md", []byte(body)); r.Scenario != policy.Pointer {
-		t.Errorf("with use ignored: %s %q", r.Scenario, r.Reasons)
+		t.Errorf("with boil ignored: %s %q", r.Scenario, r.Reasons)
 	}
 }
 

@@ -143,6 +143,8 @@ type evaluation struct {
 	// tags marks hashtags and @mentions, and counters (1/3) that open or
 	// close a sentence (see tagWords).
 	tags []bool
+	// toks holds each sentence's tokens as written (see tokens).
+	toks map[[3]int][]Token
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
@@ -715,7 +717,7 @@ func (ev *evaluation) phraseText(a, b int) string {
 	if d := ev.d; a < b && b <= len(d.Words) {
 		if si := d.Words[a].Sentence; si >= 0 && si < len(d.Sentences) {
 			s := d.Sentences[si]
-			if toks := sentenceTokens(s); toks != nil && b <= s.End {
+			if toks := ev.tokens(s); toks != nil && b <= s.End {
 				written := s.Text[toks[a-s.Start].Start:toks[b-1-s.Start].End]
 				folded := ev.foldedPhrase(a, b)
 				if !isASCIIPlain(written) && strings.ToLower(written) != folded {

@@ -24,7 +24,7 @@ func (ev *evaluation) publishedWords() []bool {
 	var spans [][2]int
 	seen := map[[2]int]bool{}
 	for _, s := range append(joinedSentences(d.Sentences), d.Sentences...) {
-		sp := [2]int{s.Start + labelWords(s), s.End}
+		sp := [2]int{s.Start + ev.labelWords(s), s.End}
 		if !seen[sp] {
 			seen[sp] = true
 			spans = append(spans, sp)
@@ -92,10 +92,24 @@ func sentenceTokens(s Sentence) []Token {
 	return toks
 }
 
+// tokens is sentenceTokens, remembered for the evaluation.
+func (ev *evaluation) tokens(s Sentence) []Token {
+	key := [3]int{s.Start, s.End, len(s.Text)}
+	if toks, ok := ev.toks[key]; ok {
+		return toks
+	}
+	if ev.toks == nil {
+		ev.toks = map[[3]int][]Token{}
+	}
+	toks := sentenceTokens(s)
+	ev.toks[key] = toks
+	return toks
+}
+
 // labelWords is the number of words of a label that opens a sentence: at
 // most three words followed by a colon ("Update:", "Press release:").
-func labelWords(s Sentence) int {
-	toks := sentenceTokens(s)
+func (ev *evaluation) labelWords(s Sentence) int {
+	toks := ev.tokens(s)
 	if len(toks) < 2 {
 		return 0
 	}
@@ -168,7 +182,7 @@ func (ev *evaluation) instructions() []LexHit {
 	}
 	var hits []LexHit
 	for _, s := range d.Sentences {
-		for _, a := range clauseStarts(s) {
+		for _, a := range ev.clauseStarts(s) {
 			if a >= len(d.Words) || ev.covered[a] {
 				continue
 			}
@@ -245,9 +259,9 @@ func (ev *evaluation) neutralStart(a, end int) bool {
 
 // clauseStarts are the word indexes where a sentence or one of its clauses
 // after a colon, semicolon or dash starts.
-func clauseStarts(s Sentence) []int {
+func (ev *evaluation) clauseStarts(s Sentence) []int {
 	starts := []int{s.Start}
-	toks := sentenceTokens(s)
+	toks := ev.tokens(s)
 	for i := 0; i+1 < len(toks); i++ {
 		if gap := s.Text[toks[i].End:toks[i+1].Start]; strings.ContainsAny(gap, ":;—–|•") || strings.Contains(gap, " - ") {
 			starts = append(starts, s.Start+i+1)
@@ -496,7 +510,7 @@ func (ev *evaluation) inName(h LexHit) bool {
 		return false
 	}
 	s := d.Sentences[si]
-	toks := sentenceTokens(s)
+	toks := ev.tokens(s)
 	if toks == nil {
 		return false
 	}
@@ -549,7 +563,7 @@ func (ev *evaluation) hashtagHits() []LexHit {
 	d := ev.d
 	var hits []LexHit
 	for _, s := range d.Sentences {
-		toks := sentenceTokens(s)
+		toks := ev.tokens(s)
 		for k, t := range toks {
 			i := s.Start + k
 			if t.Start == 0 || s.Text[t.Start-1] != '#' || ev.covered[i] {
@@ -589,7 +603,7 @@ func (ev *evaluation) tagWords() []bool {
 	d := ev.d
 	tags := make([]bool, len(d.Words))
 	for _, s := range d.Sentences {
-		toks := sentenceTokens(s)
+		toks := ev.tokens(s)
 		for k, t := range toks {
 			if t.Start > 0 && (s.Text[t.Start-1] == '#' || s.Text[t.Start-1] == '@') {
 				tags[s.Start+k] = true
@@ -682,7 +696,7 @@ func (ev *evaluation) contractionHits() []LexHit {
 	d := ev.d
 	var hits []LexHit
 	for _, s := range d.Sentences {
-		for k, t := range sentenceTokens(s) {
+		for k, t := range ev.tokens(s) {
 			i := s.Start + k
 			if ev.covered[i] {
 				continue

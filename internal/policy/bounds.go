@@ -151,11 +151,25 @@ var qualifiers = []string{
 // sentenceStart reports whether a sentence of the document starts at p.
 func (d *Document) sentenceStart(p int) bool { return p == 0 || d.bounds.get(p-1)&endsSentence != 0 }
 
+// Word kinds for alignedSpan, by word id.
+const (
+	kindQualifier = 1 << iota // see qualifiers
+	kindTime                  // see leadingTimeWords
+)
+
+// leadingTimeWords may make up a short opening clause that a draft leaves
+// out: "Today, the council opened…" posted as "The council opened…".
+var leadingTimeWords = []string{
+	"today", "yesterday", "tonight", "this", "morning", "afternoon", "evening", "week", "weekend",
+	"on", "last", "earlier", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
 // alignedSpan reports whether the document's words [p0, p1) start where a
-// sentence does and end where a sentence or a clause does, with nothing
-// that qualifies them left out of their sentence. isQualifier tells the
-// ids of qualifier words.
-func (d *Document) alignedSpan(p0, p1 int, isQualifier func(uint32) bool) bool {
+// sentence does (or after an opening clause of at most three time words:
+// "Today,") and end where a sentence or a clause does, with nothing that
+// qualifies them left out of their sentence. kind tells the kinds of word
+// ids.
+func (d *Document) alignedSpan(p0, p1 int, kind func(uint32) uint8) bool {
 	if d.bounds == nil {
 		return true // no boundaries known: the run alone decides
 	}
@@ -165,7 +179,17 @@ func (d *Document) alignedSpan(p0, p1 int, isQualifier func(uint32) bool) bool {
 	// A sentence may not be entered in the middle: what comes before is
 	// often its scope ("In Tewkesbury, customers must boil water").
 	if !d.sentenceStart(p0) {
-		return false
+		if d.bounds.get(p0-1)&endsClause == 0 {
+			return false
+		}
+		for q := p0 - 1; ; q-- {
+			if p0-q > 3 || kind(d.words[q])&kindTime == 0 {
+				return false
+			}
+			if d.sentenceStart(q) {
+				break
+			}
+		}
 	}
 	end := d.bounds.get(p1 - 1)
 	if end&endsSentence == 0 {
@@ -173,7 +197,7 @@ func (d *Document) alignedSpan(p0, p1 int, isQualifier func(uint32) bool) bool {
 			return false
 		}
 		for q := p1; q < len(d.words); q++ {
-			if isQualifier(d.words[q]) {
+			if kind(d.words[q])&kindQualifier != 0 {
 				return false
 			}
 			if d.bounds.get(q)&endsSentence != 0 {

@@ -17,6 +17,8 @@ url: https://www.northbridge.gov.uk/news/mill-lane
 The council will not close Mill Lane during the works. Buses will run as normal unless the weather is severe.
 
 The works will finish in March, the council said.
+
+Today, the council opened the new depot on Mill Lane. In Eastfield, residents will park on Mill Road during the works.
 `
 
 // TestPublishedMeansWholeSentences: text counts as published only as whole
@@ -39,6 +41,8 @@ func TestPublishedMeansWholeSentences(t *testing.T) {
 		{"a condition cut off", "Buses will run as normal.", policy.NewContent, ""},
 		{"a condition cut off a longer sentence", "The council will not close Mill Lane during the works. Buses will run as normal.", policy.NewContent, ""},
 		{"a closing attribution left out", "The works will finish in March.", policy.PublicDomain, ""},
+		{"an opening 'Today,' left out", "The council opened the new depot on Mill Lane.", policy.PublicDomain, ""},
+		{"an opening scope left out", "Residents will park on Mill Road during the works.", policy.NewContent, "close to text in"},
 		{"a closing clause left out", "Northbridge City Council has completed the new flood defences along the River Wend.", policy.PublicDomain, ""},
 		{"a sentence entered in the middle", "The new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas.", policy.NewContent, ""},
 		{"a label before published text", "Update: " + flood, policy.PublicDomain, ""},

@@ -954,15 +954,20 @@ func (r *Register) DocHas(doc *Document, word string) bool {
 	return slices.Contains(doc.words, id)
 }
 
-// qualifierLocked returns a test for the ids of qualifier words.
-func (r *Register) qualifierLocked() func(uint32) bool {
-	set := make(map[uint32]bool, len(qualifiers))
+// qualifierLocked returns the kinds of word ids that alignedSpan needs.
+func (r *Register) qualifierLocked() func(uint32) uint8 {
+	set := make(map[uint32]uint8, len(qualifiers)+len(leadingTimeWords))
 	for _, w := range qualifiers {
 		if id := r.wordLocked(w); id != noWord {
-			set[id] = true
+			set[id] |= kindQualifier
 		}
 	}
-	return func(id uint32) bool { return set[id] }
+	for _, w := range leadingTimeWords {
+		if id := r.wordLocked(w); id != noWord {
+			set[id] |= kindTime
+		}
+	}
+	return func(id uint32) uint8 { return set[id] }
 }
 
 // runCovers reports whether one of runs from doc already spans [a, b).

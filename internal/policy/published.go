@@ -169,7 +169,7 @@ var neutralStarts = [][]string{
 	{"call", "us", "on"}, {"phone", "us", "on"}, {"ring", "us", "on"}, {"call", "us", "free"},
 	{"please", "call", "us", "on"}, {"please", "phone", "us", "on"}, {"keep", "an", "eye"},
 	{"keep", "track"}, {"keep", "in", "touch"}, {"remember", "to", "book"}, {"remember", "to", "register"},
-	{"remember", "to", "apply"}, {"check", "out"},
+	{"remember", "to", "apply"},
 }
 
 // instructions finds sentences (and list items) that open with an

@@ -68,6 +68,7 @@ func (c *Client) PullRequest(ctx context.Context, repo Repo, number int) (*PullR
 
 		DefaultBranch: pr.GetBase().GetRepo().GetDefaultBranch(),
 		HTMLURL:       pr.GetHTMLURL(),
+		ChangedFiles:  pr.GetChangedFiles(),
 	}
 	if hr := pr.GetHead().GetRepo(); hr != nil {
 		out.HeadRepo = Repo{Owner: hr.GetOwner().GetLogin(), Name: hr.GetName()}
@@ -290,7 +291,9 @@ func (c *Client) AddLabels(ctx context.Context, repo Repo, number int, labels []
 
 // RemoveLabel implements GitHub.
 func (c *Client) RemoveLabel(ctx context.Context, repo Repo, number int, label string) error {
-	_, err := c.gh.Issues.RemoveLabelForIssue(ctx, repo.Owner, repo.Name, number, label)
+	// go-github puts the name in the path as it is: "a/b", "a?b" or "a#b"
+	// would name another resource (GitHub answers 404) and "50%" fails.
+	_, err := c.gh.Issues.RemoveLabelForIssue(ctx, repo.Owner, repo.Name, number, url.PathEscape(label))
 	return wrap(err)
 }
 

@@ -74,6 +74,17 @@ type GovernedFile struct {
 	Owners   []string // who can approve: policy-role owners of the file
 	Approved []string
 	Blockers []string
+	// Register is set for a document of the register of published
+	// material: once merged, drafts that copy it need no review.
+	Register bool
+}
+
+// what says what the change is, for the check and the comment.
+func (g *GovernedFile) what() string {
+	if g.Register {
+		return "adds or changes a published document in the register (once merged, drafts that copy it go out without review)"
+	}
+	return "changes how review works"
 }
 
 // Cleared reports whether the governed change is approved.
@@ -152,6 +163,14 @@ func Decide(s *Snapshot) *Decision {
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels) // leave labels alone
 		d.Comment = keepComment(s)
 		return d
+	case s.PR.ChangedFiles > len(s.Files):
+		// Files GitHub does not list cannot be checked: fail closed.
+		d.Check.Conclusion = ConclusionFailure
+		d.Check.Title = fmt.Sprintf("Too many files to check: %d changed, GitHub lists %d", s.PR.ChangedFiles, len(s.Files))
+		d.Check.Summary = fmt.Sprintf("This pull request changes %d files, and GitHub lets clearance see only the first %d of them, so some drafts could go unchecked.\n\n**What to do:** split it into smaller pull requests (fewer than 3,000 files each).", s.PR.ChangedFiles, len(s.Files))
+		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels)
+		d.Comment = keepComment(s)
+		return d
 	case s.Base == nil || s.Base.Config == nil:
 		d.Check.Conclusion = ConclusionFailure
 		d.Check.Title = fmt.Sprintf("The config %s on %s has errors", policy.ConfigPath, s.PR.BaseRef)
@@ -179,6 +198,16 @@ func Decide(s *Snapshot) *Decision {
 		switch {
 		case governed[f.Path] || governed[f.PreviousPath]:
 			d.Governed = append(d.Governed, decideGoverned(s, f, latest))
+		case engine.IsRegister(f.Path) || f.PreviousPath != "" && engine.IsRegister(f.PreviousPath):
+			// What the register says is public decides what needs no
+			// review: changing it needs the policy role, as the config
+			// does. (A removed document only makes review stricter.)
+			if f.Status == "removed" {
+				continue
+			}
+			g := decideGoverned(s, f, latest)
+			g.Register = true
+			d.Governed = append(d.Governed, g)
 		case f.Status == "removed":
 			continue
 		case engine.IsDraft(f.Path):

@@ -199,7 +199,7 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 		}
 	}
 	for _, g := range d.Governed {
-		fmt.Fprintf(&b, "\n`%s` changes how review works: it needs approval from the policy role (%s). ", g.File.Path, strings.Join(g.Owners, " or "))
+		fmt.Fprintf(&b, "\n`%s` %s: it needs approval from the policy role (%s). ", g.File.Path, g.what(), strings.Join(g.Owners, " or "))
 		if len(g.Approved) > 0 {
 			fmt.Fprintf(&b, "Approved by %s. The change takes effect only after it is merged.\n", strings.Join(atAll(g.Approved), ", "))
 		} else {
@@ -292,15 +292,20 @@ func nextStep(d *Decision) string {
 		steps = append(steps, fmt.Sprintf("make the changes %s asked for, push them, and ask for a new review.", strings.Join(atAll(appendNew(nil, blockers...)), " and ")))
 	}
 	if len(roles) > 0 {
-		var who []string
+		var who, nobody []string
 		for _, r := range roles {
-			list := strings.Join(waiting[r], " or ")
-			if list == "" {
-				list = "nobody yet (see the errors)"
+			if len(waiting[r]) == 0 {
+				nobody = append(nobody, r)
+				continue
 			}
-			who = append(who, fmt.Sprintf("%s approval from %s", r, list))
+			who = append(who, fmt.Sprintf("%s approval from %s", r, strings.Join(waiting[r], " or ")))
 		}
-		steps = append(steps, fmt.Sprintf("get %s; clearance has asked them to review. They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on: editing a draft afterwards needs a new approval.", strings.Join(who, ", and ")))
+		if len(who) > 0 {
+			steps = append(steps, fmt.Sprintf("get %s; clearance has asked them to review. They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on: editing a draft afterwards needs a new approval.", strings.Join(who, ", and ")))
+		}
+		if len(nobody) > 0 {
+			steps = append(steps, fmt.Sprintf("no code owner of these drafts is in the %s role, so nobody can approve them yet: add one to CODEOWNERS as the errors above say (that change needs the policy role's approval), then comment `/clearance recheck`.", joinAnd(nobody)))
+		}
 	}
 	if len(steps) == 0 {
 		if len(d.Drafts) == 0 && len(d.Governed) == 0 {
@@ -411,7 +416,7 @@ func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
 		b.WriteString("\n")
 	}
 	for _, g := range d.Governed {
-		fmt.Fprintf(&b, "### `%s` — changes how review works\n\nThis needs approval from the policy role (%s) and takes effect only once merged.\n\n", g.File.Path, strings.Join(g.Owners, " or "))
+		fmt.Fprintf(&b, "### `%s` — %s\n\nThis needs approval from the policy role (%s) and takes effect only once merged.\n\n", g.File.Path, g.what(), strings.Join(g.Owners, " or "))
 	}
 	b.WriteString("**What to do next:** " + nextStep(d) + "\n\n")
 	b.WriteString("<sub>Comment `/clearance recheck` to run the check again.</sub>\n")

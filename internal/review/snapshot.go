@@ -50,6 +50,9 @@ type PullRequest struct {
 	// comment was added or deleted since.
 	Comments, ReviewComments int
 	Counted                  bool
+	// ChangedFiles is how many files GitHub says the pull request
+	// changes; its files API lists at most 3,000 of them.
+	ChangedFiles int
 }
 
 // ChangedFile is a file the pull request changes.

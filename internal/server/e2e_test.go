@@ -386,9 +386,34 @@ func TestPushToDefaultBranchReevaluatesOpenPRs(t *testing.T) {
 	if h.checkCount(other) != 1 {
 		t.Errorf("the unchanged pull request got %d check runs; want 1", h.checkCount(other))
 	}
-	// A push to another branch is not a reason.
-	if r := h.deliver("push", h.pushEvent("refs/heads/flood", floodRelease)); r.status != http.StatusOK {
-		t.Errorf("push to a feature branch: %d %s; want 200 ignored", r.status, r.body)
+}
+
+// TestPushToAnotherBaseBranchReevaluatesItsPRs: a pull request into a
+// release branch is evaluated again when that branch changes (here the
+// press release it quotes is withdrawn there), as for the default branch.
+func TestPushToAnotherBaseBranchReevaluatesItsPRs(t *testing.T) {
+	h := newHarness(t, nil)
+	h.gh.Commit(owner, repoName, "release", map[string]string{"RELEASE.txt": "r\n"})
+	h.gh.Commit(owner, repoName, "f", pick(h.files, floodPost))
+	n := h.gh.OpenPR(owner, repoName, "f", "release", "flood into release", "dana")
+	h.deliver("pull_request", h.prEvent("opened", n, "dana"))
+	h.expectCheck(n, "success")
+	h.gh.Commit(owner, repoName, "release", nil, floodRelease)
+	ev := h.pushEvent("refs/heads/release")
+	ev.Commits = []*github.HeadCommit{{Removed: []string{floodRelease}}}
+	if r := h.deliver("push", ev); r.status != http.StatusAccepted {
+		t.Errorf("push to the release branch: %d %s; want 202", r.status, r.body)
+	}
+	h.expectCheck(n, "!success")
+	// A push to a branch no pull request is based on costs one listing.
+	h.gh.ResetCalls()
+	if r := h.deliver("push", h.pushEvent("refs/heads/f", floodPost)); r.status != http.StatusAccepted {
+		t.Errorf("push to a head branch: %d %s; want 202", r.status, r.body)
+	}
+	for _, c := range h.gh.Calls() {
+		if c.Method != http.MethodGet {
+			t.Errorf("a push to a branch no pull request is based on wrote %s %s", c.Method, c.Path)
+		}
 	}
 }
 

@@ -342,16 +342,15 @@ func route(event string, parsed any) routed {
 		if rt.repo.Owner == "" {
 			rt.repo.Owner = pr.GetOwner().GetName() // older payloads
 		}
+		// A push to any branch may change what its open pull requests
+		// are evaluated against (the config, CODEOWNERS, the register of
+		// a release branch too): they are evaluated again.
 		branch, isBranch := strings.CutPrefix(ev.GetRef(), "refs/heads/")
-		def := pr.GetDefaultBranch()
-		if def == "" {
-			def = pr.GetMasterBranch()
-		}
 		switch {
-		case !isBranch || branch != def:
-			rt.ignore = "a push to a branch other than the default branch"
+		case !isBranch:
+			rt.ignore = "a push to a tag, not a branch"
 		case ev.GetDeleted():
-			rt.ignore = "the default branch was deleted"
+			rt.ignore = "the branch was deleted"
 		case !pushTouchesReview(ev):
 			rt.ignore = "the push changes no config, CODEOWNERS or Markdown file"
 		default:

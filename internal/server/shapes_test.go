@@ -1,0 +1,90 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Pull requests of shapes found by a red-team of the App.
+
+// TestMoreFilesThanGitHubLists: GitHub lists at most 3,000 of a pull
+// request's files; a draft beyond them cannot be checked, so the check
+// fails and says to split the pull request.
+func TestMoreFilesThanGitHubLists(t *testing.T) {
+	if testing.Short() {
+		t.Skip("commits 3,001 files")
+	}
+	h := newHarness(t, nil)
+	fs := map[string]string{}
+	for i := range 3000 {
+		fs[fmt.Sprintf("assets/a%04d.txt", i)] = fmt.Sprintf("asset %d\n", i)
+	}
+	fs["posts/zz-winter-gritting.md"] = h.files[grittingPost]
+	n := h.open("huge", "dana", fs)
+	if got := h.gh.PullRequest(owner, repoName, n).GetChangedFiles(); got != 3001 {
+		t.Fatalf("changed_files %d", got)
+	}
+	cr := h.expectCheck(n, "failure", "Too many files to check")
+	if !strings.Contains(cr.GetOutput().GetSummary(), "split it into smaller pull requests") {
+		t.Errorf("summary:\n%s", cr.GetOutput().GetSummary())
+	}
+}
+
+// TestRegisterChangeNeedsPolicyApproval: what the register says is public
+// decides what needs no review, so adding or changing a press release
+// needs the policy role's approval, as the config does.
+func TestRegisterChangeNeedsPolicyApproval(t *testing.T) {
+	h := newHarness(t, nil)
+	fake := "---\ntitle: Gritting\npublished_at: 2026-11-01T09:00:00Z\nurl: https://www.northbridge.gov.uk/news/2026/gritting\n---\n" +
+		"Frost is forecast tonight. You should allow extra time and avoid driving on untreated roads if you can.\n"
+	n := h.open("add-release", "dana", map[string]string{"published/2026-11-01-gritting.md": fake})
+	cr := h.expectCheck(n, "!success", "policy approval of the change to published/2026-11-01-gritting.md")
+	if s := cr.GetOutput().GetSummary(); !strings.Contains(s, "adds or changes a published document in the register") {
+		t.Errorf("summary:\n%s", s)
+	}
+	h.review(n, "alice", "APPROVED") // policy
+	h.expectCheck(n, "success")
+}
+
+// TestLabelNamesWithSlashes: a configured label with / ? # or % in its
+// name is removed when it no longer applies.
+func TestLabelNamesWithSlashes(t *testing.T) {
+	for _, name := range []string{"clearance/needs-review", "needs review?", "review #1", "needs 100% sign-off"} {
+		t.Run(name, func(t *testing.T) {
+			ex := exampleFiles(t)
+			base := pick(ex, ".github/", "published/")
+			base[".github/clearance.yml"] = ex[".github/clearance.yml"] + fmt.Sprintf("labels:\n  new-content: %q\n", name)
+			h := newHarness(t, base)
+			n := h.open("g", "dana", pick(h.files, grittingPost))
+			if !eq(h.labels(n), []string{name}) {
+				t.Fatalf("labels %q; want %q", h.labels(n), name)
+			}
+			h.push(n, map[string]string{grittingPost: h.files[libraryPost]}) // now a pointer
+			for _, l := range h.labels(n) {
+				if l == name {
+					t.Errorf("stale label kept: %q", h.labels(n))
+				}
+			}
+		})
+	}
+}
+
+// TestNoOwnerInARoleSaysWhatToDo: when a draft's code owners include
+// nobody in a role, the next step says to add one, not to wait for
+// "nobody".
+func TestNoOwnerInARoleSaysWhatToDo(t *testing.T) {
+	ex := exampleFiles(t)
+	base := pick(ex, ".github/", "published/")
+	base[".github/CODEOWNERS"] = ex[".github/CODEOWNERS"] + "/posts/special/  @northbridge/policy-team\n"
+	h := newHarness(t, base)
+	n := h.open("sp", "dana", map[string]string{"posts/special/gritting.md": h.files[grittingPost]})
+	cr := h.check(n)
+	s := cr.GetOutput().GetTitle() + "\n" + cr.GetOutput().GetSummary() + "\n" + cr.GetOutput().GetText()
+	for _, c := range h.botComments(n) {
+		s += "\n" + c.GetBody()
+	}
+	if strings.Contains(s, "nobody yet") || !strings.Contains(strings.ToLower(s), "no code owner of these drafts is in the comms role") {
+		t.Errorf("check and comment:\n%s", s)
+	}
+}

@@ -1,9 +1,11 @@
 package review
 
 import (
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -35,6 +37,12 @@ type Decision struct {
 	// those not requested or reviewed before.
 	RequestUsers []string
 	RequestTeams []string
+	// Asked are the reviewers the bot has asked for this version of the
+	// drafts (AskedVersion), kept in its comment: once asked, a reviewer
+	// whose request someone removed is not asked again until the text
+	// changes.
+	Asked        []string
+	AskedVersion string
 	Check        CheckOutput
 	// Comment is the summary comment's body; "" means no comment is wanted
 	// (no drafts, and none before).
@@ -190,9 +198,14 @@ func Decide(s *Snapshot) *Decision {
 	engine := s.Base.Engine(s.Now)
 	governed := governedPaths()
 	latest := latestReviews(s.Reviews, s.PR.Author)
+	// Who reviewed the current head: asking them again is noise. A
+	// review of an older commit does not count: the text may have
+	// changed since, and GitHub dropped their review request.
 	reviewed := map[string]bool{}
 	for _, r := range s.Reviews {
-		reviewed[strings.ToLower(r.User)] = true
+		if r.CommitID == "" || r.CommitID == s.PR.HeadSHA {
+			reviewed[strings.ToLower(r.User)] = true
+		}
 	}
 	for _, f := range s.Files {
 		switch {
@@ -226,7 +239,17 @@ func Decide(s *Snapshot) *Decision {
 			d.Labels = append(d.Labels, cfg.LabelFor(sc))
 		}
 	}
-	d.requestReviewers(s, cfg, reviewed)
+	d.AskedVersion = askVersion(d)
+	asked := parseAsked(s.Comment, d.AskedVersion)
+	d.requestReviewers(s, cfg, reviewed, asked)
+	d.Asked = sortedSet(asked)
+	for _, u := range d.RequestUsers {
+		d.Asked = appendNew(d.Asked, u)
+	}
+	for _, t := range d.RequestTeams {
+		d.Asked = appendNew(d.Asked, "team:"+t)
+	}
+	sort.Strings(d.Asked)
 	d.Check = decideCheck(s, cfg, d)
 	d.Check.Annotations = annotations(d)
 	d.Inline = inlineComments(s, d)
@@ -391,7 +414,44 @@ func sortedLogins(m map[string]Review) []string {
 // the author, not anyone already requested or who has reviewed, and no team
 // one of whose members has reviewed. Nothing is requested on draft pull
 // requests or when every draft is free to post.
-func (d *Decision) requestReviewers(s *Snapshot, cfg *policy.Config, reviewed map[string]bool) {
+// askVersion identifies the text that needs review: the drafts that need
+// review and the governed files, by path and blob.
+func askVersion(d *Decision) string {
+	h := sha1.New()
+	for _, dr := range d.Drafts {
+		if dr.Result.NeedsReview() {
+			fmt.Fprintf(h, "%s@%s\n", dr.File.Path, dr.File.SHA)
+		}
+	}
+	for _, g := range d.Governed {
+		fmt.Fprintf(h, "%s@%s\n", g.File.Path, g.File.SHA)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// askedRE reads the reviewers asked for, from the bot's comment.
+var askedRE = regexp.MustCompile(`<!-- clearance:asked ([0-9a-f]+) ([^ ]*) -->`)
+
+// parseAsked returns who the bot asked for version, as its comment
+// records ("login", "team:slug").
+func parseAsked(c *Comment, version string) map[string]bool {
+	asked := map[string]bool{}
+	if c == nil {
+		return asked
+	}
+	m := askedRE.FindStringSubmatch(c.Body)
+	if m == nil || m[1] != version {
+		return asked
+	}
+	for _, a := range strings.Split(m[2], ",") {
+		if a != "" {
+			asked[strings.ToLower(a)] = true
+		}
+	}
+	return asked
+}
+
+func (d *Decision) requestReviewers(s *Snapshot, cfg *policy.Config, reviewed, asked map[string]bool) {
 	if s.PR.Draft || s.PR.State == "closed" {
 		return
 	}
@@ -405,7 +465,7 @@ func (d *Decision) requestReviewers(s *Snapshot, cfg *policy.Config, reviewed ma
 				continue
 			}
 			if org, slug, ok := strings.Cut(n, "/"); ok {
-				if !strings.EqualFold(org, s.Repo.Owner) || requestedT[strings.ToLower(slug)] {
+				if !strings.EqualFold(org, s.Repo.Owner) || requestedT[strings.ToLower(slug)] || asked["team:"+strings.ToLower(slug)] {
 					continue
 				}
 				memberReviewed := false
@@ -420,7 +480,7 @@ func (d *Decision) requestReviewers(s *Snapshot, cfg *policy.Config, reviewed ma
 				continue
 			}
 			l := strings.ToLower(n)
-			if l == strings.ToLower(s.PR.Author) || requestedU[l] || reviewed[l] {
+			if l == strings.ToLower(s.PR.Author) || requestedU[l] || reviewed[l] || asked[l] {
 				continue
 			}
 			users[n] = true

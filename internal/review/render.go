@@ -420,5 +420,9 @@ func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
 	}
 	b.WriteString("**What to do next:** " + nextStep(d) + "\n\n")
 	b.WriteString("<sub>Comment `/clearance recheck` to run the check again.</sub>\n")
+	if len(d.Asked) > 0 {
+		// Who was asked to review this version: not asked again.
+		fmt.Fprintf(&b, "<!-- clearance:asked %s %s -->\n", d.AskedVersion, strings.Join(d.Asked, ","))
+	}
 	return b.String()
 }

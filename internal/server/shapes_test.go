@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -86,5 +87,60 @@ func TestNoOwnerInARoleSaysWhatToDo(t *testing.T) {
 	}
 	if strings.Contains(s, "nobody yet") || !strings.Contains(strings.ToLower(s), "no code owner of these drafts is in the comms role") {
 		t.Errorf("check and comment:\n%s", s)
+	}
+}
+
+// removeTeamRequests removes review requests as a person (or GitHub, once
+// a team member has reviewed) does.
+func removeTeamRequests(t *testing.T, h *harness, n int, teams ...string) {
+	t.Helper()
+	h.gh.AddPersonalToken("ghp_dana", "dana")
+	h.gh.SetPermission(owner, repoName, "dana", "write")
+	c := h.gh.Client("ghp_dana")
+	req, err := c.NewRequest("DELETE", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", owner, repoName, n),
+		map[string]any{"reviewers": []string{}, "team_reviewers": teams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(context.Background(), req, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStaleApprovalsAskAgain: after an edit, the roles whose approvals no
+// longer count are asked to review again (GitHub removes a team's request
+// once a member reviews).
+func TestStaleApprovalsAskAgain(t *testing.T) {
+	h := newHarness(t, nil)
+	n := h.open("g", "dana", pick(h.files, grittingPost))
+	h.review(n, "alice", "APPROVED")
+	h.review(n, "carol", "APPROVED")
+	h.expectCheck(n, "success")
+	removeTeamRequests(t, h, n, "comms-team", "policy-team")
+	h.push(n, map[string]string{grittingPost: strings.Replace(h.files[grittingPost], "from 8pm", "from 6pm", 1)})
+	h.expectCheck(n, "!success", "Waiting for policy and comms approval")
+	if _, teams := h.requested(n); !eq(teams, []string{"comms-team", "policy-team"}) {
+		t.Errorf("requested teams %q after the approvals went stale; want both asked again", teams)
+	}
+}
+
+// TestRemovedRequestIsNotSentAgain: a review request someone removed is not
+// sent again on every evaluation, only when the draft's text changes.
+func TestRemovedRequestIsNotSentAgain(t *testing.T) {
+	h := newHarness(t, nil)
+	n := h.open("g", "dana", pick(h.files, grittingPost))
+	removeTeamRequests(t, h, n, "comms-team")
+	h.gh.ResetCalls()
+	for i := 1; i <= 3; i++ {
+		h.push(n, map[string]string{"notes.txt": fmt.Sprintf("v%d\n", i)})
+		removeTeamRequests(t, h, n, "comms-team")
+	}
+	if got := h.gh.CallCount("POST", fmt.Sprintf("/repos/%s/%s/pulls/%d/requested_reviewers", owner, repoName, n)); got != 0 {
+		t.Errorf("asked again %d times after the request was removed; want none while the text is the same", got)
+	}
+	// A change to the draft's text asks again.
+	h.push(n, map[string]string{grittingPost: strings.Replace(h.files[grittingPost], "from 8pm", "from 6pm", 1)})
+	if _, teams := h.requested(n); !eq(teams, []string{"comms-team", "policy-team"}) {
+		t.Errorf("requested teams %q after an edit; want comms asked again", teams)
 	}
 }

@@ -83,6 +83,9 @@ func structFields() field {
 	out := field{}
 	var walk func(prefix string, t reflect.Type)
 	jsonType := func(t reflect.Type) string {
+		if t.Kind() == reflect.Pointer { // optional, with a default when absent
+			t = t.Elem()
+		}
 		switch t.Kind() {
 		case reflect.String:
 			return "string"

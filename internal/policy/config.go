@@ -51,6 +51,10 @@ type Config struct {
 	Markings []string `yaml:"markings" json:"markings"`
 	// CheckName is the name of the check run the App writes.
 	CheckName string `yaml:"check_name" json:"check_name"`
+	// DistinctApprovers, true unless set false, makes each required role
+	// need a different person: one member of both the policy and the
+	// comms team cannot clear a draft alone.
+	DistinctApprovers *bool `yaml:"distinct_approvers" json:"distinct_approvers"`
 
 	// rolesSet records whether roles were configured at all.
 	rolesSet bool
@@ -80,6 +84,9 @@ type LexiconConfig struct {
 	// Ignore removes built-in words or phrases.
 	Ignore []string `yaml:"ignore" json:"ignore"`
 }
+
+// Distinct reports whether each required role needs a different person.
+func (c *Config) Distinct() bool { return c.DistinctApprovers == nil || *c.DistinctApprovers }
 
 // DefaultConfig returns the configuration used when the repo has no
 // .github/clearance.yml.

@@ -61,6 +61,9 @@ type DraftReview struct {
 	Stale map[string][]string
 	// Missing are the required roles with no approval of the current text.
 	Missing []string
+	// Shared lists, per role, approvers who count for another role
+	// already (see policy.Config.DistinctApprovers).
+	Shared map[string][]string
 	// Blockers requested changes and have not approved since.
 	Blockers []string
 }
@@ -360,11 +363,61 @@ func decideDraft(s *Snapshot, e *policy.Engine, f ChangedFile, latest map[string
 				dr.Stale[role] = append(dr.Stale[role], r.User)
 			}
 		}
+	}
+	if s.Base.Config.Distinct() {
+		dr.distinctApprovers(s.Base.Config.RequiredRoles)
+	}
+	for _, role := range s.Base.Config.RequiredRoles {
 		if len(dr.Approved[role]) == 0 {
 			dr.Missing = append(dr.Missing, role)
 		}
 	}
 	return dr
+}
+
+// distinctApprovers makes each role's approval come from a different
+// person: it matches approvers to roles (as many roles as can be), and a
+// role left without a person of its own keeps its approvers in Shared
+// instead of Approved.
+func (dr *DraftReview) distinctApprovers(roles []string) {
+	match := map[string]string{} // login -> role
+	var try func(role string, seen map[string]bool) bool
+	try = func(role string, seen map[string]bool) bool {
+		for _, u := range dr.Approved[role] {
+			l := strings.ToLower(u)
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+			if other, taken := match[l]; !taken || try(other, seen) {
+				match[l] = role
+				return true
+			}
+		}
+		return false
+	}
+	matched := map[string]bool{}
+	for _, role := range roles {
+		if try(role, map[string]bool{}) {
+			matched[role] = true
+		}
+	}
+	for _, role := range roles {
+		var keep []string
+		for _, u := range dr.Approved[role] {
+			if r, ok := match[strings.ToLower(u)]; !ok || r == role {
+				keep = append(keep, u)
+			}
+		}
+		if !matched[role] && len(dr.Approved[role]) > 0 {
+			if dr.Shared == nil {
+				dr.Shared = map[string][]string{}
+			}
+			dr.Shared[role] = dr.Approved[role]
+			keep = nil
+		}
+		dr.Approved[role] = keep
+	}
 }
 
 // policyRole is the role that approves changes to how review works.

@@ -403,6 +403,9 @@ func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
 					fmt.Fprintf(&b, "- %s: ❌ nobody can approve (see the findings)\n", role)
 				default:
 					line := fmt.Sprintf("- %s: ⏳ waiting for %s", role, strings.Join(r.Reviewers[role], " or "))
+					if sh := dr.Shared[role]; len(sh) > 0 {
+						line += fmt.Sprintf(" (%s approved, but that approval counts for another role: each role needs a different person)", strings.Join(atAll(sh), ", "))
+					}
 					if st := dr.Stale[role]; len(st) > 0 {
 						line += fmt.Sprintf(" (%s approved an earlier version; the text has changed since)", strings.Join(atAll(st), ", "))
 					}

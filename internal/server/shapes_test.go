@@ -144,3 +144,37 @@ func TestRemovedRequestIsNotSentAgain(t *testing.T) {
 		t.Errorf("requested teams %q after an edit; want comms asked again", teams)
 	}
 }
+
+// TestOnePersonInBothTeams: someone in both the policy and the comms team
+// approves for one role; the other needs a second person, unless the
+// config sets distinct_approvers: false.
+func TestOnePersonInBothTeams(t *testing.T) {
+	t.Run("default", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.gh.AddTeam(owner, "policy-team", "bob")
+		h.gh.AddTeam(owner, "comms-team", "bob")
+		n := h.open("g", "dana", pick(h.files, grittingPost))
+		h.review(n, "bob", "APPROVED")
+		h.expectCheck(n, "!success", "Waiting for")
+		var body string
+		for _, c := range h.botComments(n) {
+			body += c.GetBody()
+		}
+		if !strings.Contains(body, "@bob approved, but that approval counts for another role") {
+			t.Errorf("comment does not say why bob's approval counts once:\n%s", body)
+		}
+		h.review(n, "carol", "APPROVED") // comms only
+		h.expectCheck(n, "success")
+	})
+	t.Run("distinct_approvers: false", func(t *testing.T) {
+		ex := exampleFiles(t)
+		base := pick(ex, ".github/", "published/")
+		base[".github/clearance.yml"] = ex[".github/clearance.yml"] + "distinct_approvers: false\n"
+		h := newHarness(t, base)
+		h.gh.AddTeam(owner, "policy-team", "bob")
+		h.gh.AddTeam(owner, "comms-team", "bob")
+		n := h.open("g", "dana", pick(h.files, grittingPost))
+		h.review(n, "bob", "APPROVED")
+		h.expectCheck(n, "success")
+	})
+}

@@ -1042,13 +1042,7 @@ func textHosts(text string) []textHost {
 			continue
 		}
 		start := i
-		for i < len(folded) {
-			r, size := utf8.DecodeRuneInString(folded[i:])
-			if !isHostRune(r) {
-				break
-			}
-			i += size
-		}
+		i = runEnd(folded, i, isHostRune)
 		run := folded[start:i]
 		trimmed := strings.TrimLeft(run, ".")
 		host := strings.TrimRight(trimmed, ".")

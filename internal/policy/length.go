@@ -384,14 +384,7 @@ func urlEndAt(text string, i int) int {
 	}
 
 	// Host name.
-	hostEnd := hostStart
-	for hostEnd < len(s) {
-		r, size := utf8.DecodeRuneInString(s[hostEnd:])
-		if !isURLHostRune(r) {
-			break
-		}
-		hostEnd += size
-	}
+	hostEnd := runEnd(s, hostStart, isURLHostRune)
 	host := strings.TrimRight(s[hostStart:hostEnd], ".")
 	cut := len(host) < hostEnd-hostStart // trailing dots end the URL
 	if last := strings.LastIndexByte(host, '.'); last >= 0 {
@@ -419,13 +412,7 @@ func urlEndAt(text string, i int) int {
 		}
 		// Path, query and fragment.
 		if end < len(s) && (s[end] == '/' || s[end] == '?' || s[end] == '#') {
-			for end < len(s) {
-				r, size := utf8.DecodeRuneInString(s[end:])
-				if !isURLPathRune(r) {
-					break
-				}
-				end += size
-			}
+			end = runEnd(s, end, isURLPathRune)
 		}
 		end = trimURLEnd(s, hostEnd, end)
 	}
@@ -717,13 +704,7 @@ func twitterSchemelessURLEnd(text string, i int) int {
 	pos := i
 	for {
 		start := pos
-		for pos < len(text) {
-			r, size := utf8.DecodeRuneInString(text[pos:])
-			if !isTwitterLabelRune(r) {
-				break
-			}
-			pos += size
-		}
+		pos = runEnd(text, pos, isTwitterLabelRune)
 		labels = append(labels, label{start, pos})
 		if pos+1 >= len(text) || text[pos] != '.' {
 			break
@@ -734,14 +715,8 @@ func twitterSchemelessURLEnd(text string, i int) int {
 			continue
 		}
 		if r >= utf8.RuneSelf && unicode.In(r, unicode.L, unicode.M) {
-			start, pos = pos+1, pos+1
-			for pos < len(text) {
-				r, size := utf8.DecodeRuneInString(text[pos:])
-				if !unicode.In(r, unicode.L, unicode.M) {
-					break
-				}
-				pos += size
-			}
+			start = pos + 1
+			pos = runEnd(text, start, func(r rune) bool { return unicode.In(r, unicode.L, unicode.M) })
 			labels = append(labels, label{start, pos})
 		}
 		break
@@ -776,13 +751,7 @@ func twitterSchemelessURLEnd(text string, i int) int {
 		}
 		path := p < len(text) && text[p] == '/'
 		if path {
-			for p < len(text) {
-				r, size := utf8.DecodeRuneInString(text[p:])
-				if !isURLPathRune(r) {
-					break
-				}
-				p += size
-			}
+			p = runEnd(text, p, isURLPathRune)
 			end = trimURLEnd(text, tldEnd, p)
 		}
 		if country && k == 2 && !path {

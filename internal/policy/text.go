@@ -250,3 +250,16 @@ func Words(text string) []string {
 	}
 	return out
 }
+
+// runEnd returns the offset in s after the runes from i on that ok
+// accepts.
+func runEnd(s string, i int, ok func(rune) bool) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !ok(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}

@@ -36,6 +36,10 @@ const (
 	jobReconcile
 )
 
+// evaluates says whether a job of this kind evaluates a pull request (and
+// so writes to it), rather than listing what to evaluate.
+func (k jobKind) evaluates() bool { return k == jobEvaluate || k == jobRecheck }
+
 func (k jobKind) String() string {
 	switch k {
 	case jobEvaluate:
@@ -448,13 +452,14 @@ func (s *Server) sweep(ctx context.Context, log *slog.Logger, j job) error {
 		opts.Page = resp.NextPage
 	}
 	var errs []error
-	queued := 0
+	queued, busy := 0, 0
 	for _, pr := range prs {
 		n := pr.GetNumber()
 		ev := evaluateJob(j.inst, j.repo, n)
 		ev.deliveries, ev.events = j.deliveries, j.events
 		if j.onlyStale {
 			if s.q.has(ev.key) {
+				busy++
 				continue // being evaluated now, or about to be
 			}
 			why := s.staleness(ctx, gh, j.repo, pr)
@@ -472,7 +477,10 @@ func (s *Server) sweep(ctx context.Context, log *slog.Logger, j job) error {
 		}
 		queued++
 	}
-	log.Info("swept", "open_pull_requests", len(prs), "queued", queued, "not_queued", len(errs))
+	log.Info("swept", "open_pull_requests", len(prs), "queued", queued, "being_evaluated", busy, "not_queued", len(errs))
+	if j.onlyStale && queued == 0 && busy == 0 && len(errs) == 0 {
+		s.stats.quietSweeps.Add(1)
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("queueing evaluations: %w", errors.Join(errs...))
 	}

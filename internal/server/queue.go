@@ -282,3 +282,22 @@ func (q *queue) len() (waiting, running int) {
 	defer q.mu.Unlock()
 	return len(q.pending) + len(q.timers), q.running
 }
+
+// evaluations is the number of evaluate and recheck jobs waiting, running
+// or due later (a rerun shares its running entry's key, so counts once).
+func (q *queue) evaluations() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, e := range q.byKey {
+		if e.job.kind.evaluates() {
+			n++
+		}
+	}
+	for _, j := range q.timers {
+		if j.kind.evaluates() {
+			n++
+		}
+	}
+	return n
+}

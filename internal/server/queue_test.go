@@ -190,3 +190,30 @@ func TestDeliveriesBounded(t *testing.T) {
 		t.Errorf("%d ids remembered; bound 3", len(d.ids))
 	}
 }
+
+// TestQueueCountsEvaluations: Evaluating counts the evaluations waiting,
+// running and due later, and none of the sweeps that only list them.
+func TestQueueCountsEvaluations(t *testing.T) {
+	q := newQueue(10)
+	q.push(testJob("pr:a#1"))
+	q.push(job{key: "sweep:a:", kind: jobSweep})
+	q.push(reconcileJob(true))
+	if n := q.evaluations(); n != 1 {
+		t.Errorf("one evaluation waiting: counted %d", n)
+	}
+	e, _ := q.next() // the evaluation runs
+	q.push(e.job)    // and will run once more: still one
+	if n := q.evaluations(); n != 1 {
+		t.Errorf("one evaluation running, to run again: counted %d", n)
+	}
+	if err := q.later(job{key: "recheck:a#1:9", kind: jobRecheck}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n := q.evaluations(); n != 2 {
+		t.Errorf("and a recheck due later: counted %d; want 2", n)
+	}
+	q.stop()
+	if n := q.evaluations(); n != 1 {
+		t.Errorf("after stop only the running one is left: counted %d", n)
+	}
+}

@@ -233,3 +233,36 @@ func TestMissedWorkMakesTheNextRoundFull(t *testing.T) {
 	})
 	h.wait()
 }
+
+// TestQuietSweeps: a reconcile sweep counts as quiet only when it finds
+// every open pull request's check current; one that finds work does not,
+// so a quiet sweep after a point in time says the work is done.
+func TestQuietSweeps(t *testing.T) {
+	h := newHarness(t, nil, withReconcile(time.Hour), withConfig(func(c *server.Config) { c.FullReconcileEvery = -1 }))
+	h.wait()
+	n := h.open("calm", "dana", pick(h.files, grittingPost))
+	h.expectCheck(n, "!success")
+	round := func() server.Stats {
+		t.Helper()
+		if err := server.ReconcileNow(h.srv, false); err != nil {
+			t.Fatal(err)
+		}
+		h.wait()
+		return h.srv.Stats()
+	}
+	q0 := h.srv.Stats().QuietSweeps
+	if st := round(); st.QuietSweeps != q0+1 || st.Evaluating != 0 {
+		t.Fatalf("a round over current checks: %+v; want one more quiet sweep (%d), nothing evaluating", st, q0+1)
+	}
+	t.Log("a push whose webhook is lost: the next round has work, so is not quiet")
+	h.gh.PushToPR(owner, repoName, n, map[string]string{"notes/x.txt": "x\n"})
+	if st := round(); st.QuietSweeps != q0+1 || st.Stale < 1 {
+		t.Fatalf("a round that found a stale check: %+v; want quiet sweeps still %d, a stale check found", st, q0+1)
+	}
+	if h.checkOn(h.head(n)) == nil {
+		t.Fatal("no check on the new head")
+	}
+	if st := round(); st.QuietSweeps != q0+2 {
+		t.Fatalf("the round after: %+v; want quiet sweeps %d", st, q0+2)
+	}
+}

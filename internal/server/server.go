@@ -347,7 +347,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 type counters struct {
 	received, accepted, duplicates, ignored, rejected, full atomic.Int64
 	evaluations, jobErrors, retries                         atomic.Int64
-	reconciles, stale, moved                                atomic.Int64
+	reconciles, stale, moved, quietSweeps                   atomic.Int64
 }
 
 // Stats are the server's running totals.
@@ -364,8 +364,18 @@ type Stats struct {
 	Reconciles  int64 // reconcile rounds started
 	Stale       int64 // pull requests a reconcile found with a missing or outdated check
 	Moved       int64 // evaluations redone because the pull request changed under them
-	Waiting     int   // jobs waiting now
-	Running     int   // jobs running now
+	// QuietSweeps counts the reconcile sweeps of a repository that found
+	// nothing to do: every open pull request's check current, none being
+	// evaluated, nothing failed. A quiet sweep that finished after a point
+	// in time, with Evaluating 0, says the work asked for before it is done
+	// (what tests wait for, whatever the machine's speed).
+	QuietSweeps int64
+	Waiting     int // jobs waiting now (or due later: retries)
+	Running     int // jobs running now
+	// Evaluating is the evaluations (and rechecks) waiting, due later or
+	// running now; unlike Waiting and Running it leaves out the reconcile
+	// and its sweeps, which only read.
+	Evaluating int
 }
 
 // Stats returns the running totals.
@@ -376,6 +386,6 @@ func (s *Server) Stats() Stats {
 		Ignored: s.stats.ignored.Load(), Rejected: s.stats.rejected.Load(), QueueFull: s.stats.full.Load(),
 		Evaluations: s.stats.evaluations.Load(), JobErrors: s.stats.jobErrors.Load(), Retries: s.stats.retries.Load(),
 		Reconciles: s.stats.reconciles.Load(), Stale: s.stats.stale.Load(), Moved: s.stats.moved.Load(),
-		Waiting: w, Running: r,
+		QuietSweeps: s.stats.quietSweeps.Load(), Waiting: w, Running: r, Evaluating: s.q.evaluations(),
 	}
 }

@@ -92,7 +92,10 @@ type GovernedFile struct {
 
 // what says what the change is, for the check and the comment.
 func (g *GovernedFile) what() string {
-	if g.Register {
+	switch {
+	case g.Register && g.File.Status == "removed":
+		return "removes a published document from the register (once merged, clearance no longer knows what it said or when it may be published: an embargo it set no longer protects its text)"
+	case g.Register:
 		return "adds or changes a published document in the register (once merged, drafts that copy it go out without review)"
 	}
 	return "changes how review works"
@@ -217,10 +220,9 @@ func Decide(s *Snapshot) *Decision {
 		case engine.IsRegister(f.Path) || f.PreviousPath != "" && engine.IsRegister(f.PreviousPath):
 			// What the register says is public decides what needs no
 			// review: changing it needs the policy role, as the config
-			// does. (A removed document only makes review stricter.)
-			if f.Status == "removed" {
-				continue
-			}
+			// does. Removing a document needs it too: it also takes away
+			// what the document protected (its embargo, what clearance
+			// can tell reviewers about a draft that copies it).
 			g := decideGoverned(s, f, latest)
 			g.Register = true
 			d.Governed = append(d.Governed, g)

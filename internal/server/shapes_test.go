@@ -48,6 +48,28 @@ func TestRegisterChangeNeedsPolicyApproval(t *testing.T) {
 	h.expectCheck(n, "success")
 }
 
+// TestRegisterRemovalNeedsPolicyApproval: deleting a press release from
+// the register (here the embargoed one) takes its protection with it, so it
+// needs the policy role's approval like adding or changing one.
+func TestRegisterRemovalNeedsPolicyApproval(t *testing.T) {
+	h := newHarness(t, nil)
+	const embargoed = "published/2027-12-01-bridge-funding.md"
+	if _, ok := h.files[embargoed]; !ok {
+		t.Fatalf("the example has no %s", embargoed)
+	}
+	h.gh.Commit(owner, repoName, "drop-release", nil, embargoed)
+	n := h.gh.OpenPR(owner, repoName, "drop-release", "main", "Remove the bridge release", "dana")
+	h.deliver("pull_request", h.prEvent("opened", n, "dana"))
+	cr := h.expectCheck(n, "!success", "policy approval of the change to "+embargoed)
+	if s := cr.GetOutput().GetSummary(); !strings.Contains(s, "removes a published document from the register") {
+		t.Errorf("summary:\n%s", s)
+	}
+	h.review(n, "carol", "APPROVED") // comms only
+	h.expectCheck(n, "!success")
+	h.review(n, "alice", "APPROVED") // policy
+	h.expectCheck(n, "success")
+}
+
 // TestLabelNamesWithSlashes: a configured label with / ? # or % in its
 // name is removed when it no longer applies.
 func TestLabelNamesWithSlashes(t *testing.T) {

@@ -28,6 +28,8 @@ that are not secret (secrets on a command line show in the process list):
   CLEARANCE_PRIVATE_KEY       the App's private key, PEM (or:)
   CLEARANCE_PRIVATE_KEY_PATH  the path of the App's .pem file
   CLEARANCE_WEBHOOK_SECRET    the App's webhook secret (required)
+  CLEARANCE_WEBHOOK_SECRET_PREVIOUS  during a rotation only: the secret
+                              being replaced, also accepted
   CLEARANCE_GITHUB_API_URL    default https://api.github.com/; GitHub
                               Enterprise Server: https://HOST/api/v3/
   CLEARANCE_ADDR              default :8080

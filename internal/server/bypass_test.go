@@ -2,11 +2,13 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/clearance-dev/clearance/internal/server"
 	"github.com/google/go-github/v60/github"
 )
 
@@ -231,4 +233,45 @@ func TestSharedHeadIntoLaxerBranch(t *testing.T) {
 	}
 	// main's required check on that commit is still n's own, not success.
 	h.expectCheck(n, "!success", "Waiting for policy and comms approval")
+}
+
+// TestWebhookSecretRotation: during a rotation (CLEARANCE_WEBHOOK_SECRET
+// the new secret, CLEARANCE_WEBHOOK_SECRET_PREVIOUS the old), deliveries
+// signed with either are taken and run; any other signature is refused. Once
+// the previous secret is unset, the old one is refused too.
+func TestWebhookSecretRotation(t *testing.T) {
+	const newSecret = "rotated-" + secret
+	for _, tc := range []struct {
+		name     string
+		previous string
+		signers  map[string]int // who signs -> status wanted
+	}{
+		{"during the rotation", secret, map[string]int{"new": http.StatusAccepted, "old": http.StatusAccepted, "guess": http.StatusUnauthorized}},
+		{"after it", "", map[string]int{"new": http.StatusAccepted, "old": http.StatusUnauthorized}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, nil, withConfig(func(c *server.Config) {
+				c.WebhookSecret, c.WebhookSecretPrevious = []byte(newSecret), []byte(tc.previous)
+			}))
+			keys := map[string]string{"new": newSecret, "old": secret, "guess": "not-" + secret}
+			for signer, want := range tc.signers {
+				h.gh.Commit(owner, repoName, "rot-"+signer, pick(h.files, grittingPost))
+				n := h.gh.OpenPR(owner, repoName, "rot-"+signer, "main", "rotation", "dana")
+				body, err := json.Marshal(h.prEvent("opened", n, "dana"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := h.post(body, map[string]string{"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "rot-" + signer,
+					"X-Hub-Signature-256": server.Sign([]byte(keys[signer]), body)})
+				h.wait()
+				if r.status != want {
+					t.Errorf("signed with %q: %d %q; want %d", signer, r.status, r.body, want)
+				}
+				ran := h.checkOn(h.head(n)) != nil
+				if ran != (want == http.StatusAccepted) {
+					t.Errorf("signed with %q: evaluated %v", signer, ran)
+				}
+			}
+		})
+	}
 }

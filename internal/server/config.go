@@ -22,8 +22,11 @@ const (
 	EnvPrivateKey     = "CLEARANCE_PRIVATE_KEY"
 	EnvPrivateKeyPath = "CLEARANCE_PRIVATE_KEY_PATH"
 	EnvWebhookSecret  = "CLEARANCE_WEBHOOK_SECRET"
-	EnvAPIURL         = "CLEARANCE_GITHUB_API_URL"
-	EnvAddr           = "CLEARANCE_ADDR"
+	// EnvWebhookSecretPrevious is the webhook secret being replaced, during a
+	// rotation: deliveries signed with either are taken (docs/deploy.md).
+	EnvWebhookSecretPrevious = "CLEARANCE_WEBHOOK_SECRET_PREVIOUS"
+	EnvAPIURL                = "CLEARANCE_GITHUB_API_URL"
+	EnvAddr                  = "CLEARANCE_ADDR"
 	// EnvReconcileInterval is how often open pull requests are checked
 	// for a missing or outdated check (a Go duration, like 10m; "off"
 	// turns the periodic sweep off, leaving only the one at start-up).
@@ -60,6 +63,9 @@ type Config struct {
 	PrivateKey []byte
 	// WebhookSecret verifies X-Hub-Signature-256.
 	WebhookSecret []byte
+	// WebhookSecretPrevious, when set, is also accepted: the secret being
+	// replaced while GitHub's setting and the replicas change over.
+	WebhookSecretPrevious []byte
 	// APIURL is GitHub's REST API root, with a trailing slash:
 	// https://api.github.com/ or https://HOST/api/v3/ for GitHub Enterprise
 	// Server.
@@ -139,8 +145,10 @@ type Settings struct {
 	PrivateKey     string
 	PrivateKeyPath string
 	WebhookSecret  string
-	APIURL         string
-	Addr           string
+	// WebhookSecretPrevious is the secret being rotated out ("" none).
+	WebhookSecretPrevious string
+	APIURL                string
+	Addr                  string
 	// ReconcileInterval is a Go duration ("10m"), or "off".
 	ReconcileInterval string
 }
@@ -156,8 +164,10 @@ func SettingsFromEnv(getenv func(string) string) Settings {
 		PrivateKey:     getenv(EnvPrivateKey),
 		PrivateKeyPath: getenv(EnvPrivateKeyPath),
 		WebhookSecret:  getenv(EnvWebhookSecret),
-		APIURL:         getenv(EnvAPIURL),
-		Addr:           getenv(EnvAddr),
+
+		WebhookSecretPrevious: getenv(EnvWebhookSecretPrevious),
+		APIURL:                getenv(EnvAPIURL),
+		Addr:                  getenv(EnvAddr),
 
 		ReconcileInterval: getenv(EnvReconcileInterval),
 	}
@@ -214,6 +224,12 @@ func (st Settings) Config() (Config, error) {
 		bad(EnvWebhookSecret, "not set; give the webhook secret entered in the App's settings")
 	}
 	cfg.WebhookSecret = []byte(st.WebhookSecret)
+	if st.WebhookSecretPrevious != "" {
+		if st.WebhookSecretPrevious == st.WebhookSecret {
+			bad(EnvWebhookSecretPrevious, "is the same as %s; leave it unset unless a rotation is under way", EnvWebhookSecret)
+		}
+		cfg.WebhookSecretPrevious = []byte(st.WebhookSecretPrevious)
+	}
 
 	api, err := NormalizeAPIURL(st.APIURL)
 	if err != nil {

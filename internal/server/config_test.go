@@ -36,6 +36,19 @@ func TestSettingsConfig(t *testing.T) {
 	if err != nil || cfg.APIURL != DefaultAPIURL {
 		t.Errorf("default API URL: %q %v", cfg.APIURL, err)
 	}
+	if cfg.WebhookSecretPrevious != nil {
+		t.Errorf("no rotation: previous secret %q", cfg.WebhookSecretPrevious)
+	}
+	cfg, err = SettingsFromEnv(func(v string) string {
+		return map[string]string{EnvAppID: "1", EnvPrivateKey: key, EnvWebhookSecret: "new", EnvWebhookSecretPrevious: "old"}[v]
+	}).Config()
+	if err != nil || string(cfg.WebhookSecret) != "new" || string(cfg.WebhookSecretPrevious) != "old" {
+		t.Errorf("rotation: %q %q %v", cfg.WebhookSecret, cfg.WebhookSecretPrevious, err)
+	}
+	_, err = Settings{AppID: "1", PrivateKey: key, WebhookSecret: "s", WebhookSecretPrevious: "s"}.Config()
+	if err == nil || !strings.Contains(err.Error(), EnvWebhookSecretPrevious) {
+		t.Errorf("previous secret equal to the current one: %v", err)
+	}
 
 	_, err = Settings{AppID: "-3", PrivateKey: "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n",
 		APIURL: "https://user:pw@github.example.com/", Addr: "nope"}.Config()

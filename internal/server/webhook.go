@@ -80,7 +80,8 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusBadRequest, "could not read the body")
 		return
 	}
-	if !validSignature(r.Header.Get(github.SHA256SignatureHeader), body, s.cfg.WebhookSecret) {
+	if sig := r.Header.Get(github.SHA256SignatureHeader); !validSignature(sig, body, s.cfg.WebhookSecret) &&
+		(len(s.cfg.WebhookSecretPrevious) == 0 || !validSignature(sig, body, s.cfg.WebhookSecretPrevious)) {
 		s.webhookOutcome(r.Header.Get("X-GitHub-Event"), metrics.OutcomeRejected)
 		s.log.Warn("webhook rejected: missing or wrong signature", "remote", r.RemoteAddr,
 			"event", clip(github.WebHookType(r)), "delivery", clip(github.DeliveryID(r)))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 // The benchmarks run on a generated content repo held in memory: 1,000
@@ -303,7 +304,7 @@ func BenchmarkEvaluateDraft(b *testing.B) {
 }
 
 // BenchmarkReadTokenize is the baseline: read every file of the repo and
-// split it into words with policy.Words, on all cores, as check does.
+// split it into words with text.Words, on all cores, as check does.
 func BenchmarkReadTokenize(b *testing.B) {
 	r := benchData()
 	paths := r.tree.Paths()
@@ -332,7 +333,7 @@ func BenchmarkReadTokenize(b *testing.B) {
 						b.Error(err)
 						return
 					}
-					n += len(policy.Words(string(data)))
+					n += len(text.Words(string(data)))
 				}
 				mu.Lock()
 				total += n

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clearance-dev/clearance/internal/text"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -48,7 +49,7 @@ func NewEngine(cfg *Config, owners *Owners, reg *Register, now time.Time) *Engin
 	e.alwaysReview = CompileGlobs(cfg.AlwaysReview)
 	e.markings = defaultMarkings()
 	for _, m := range cfg.Markings {
-		if w := Words(m); len(w) > 0 {
+		if w := text.Words(m); len(w) > 0 {
 			e.markings = append(e.markings, markingPhrase{words: w, text: m})
 		}
 	}
@@ -144,7 +145,7 @@ type evaluation struct {
 	// close a sentence (see tagWords).
 	tags []bool
 	// toks holds each sentence's tokens as written (see tokens).
-	toks map[[3]int][]Token
+	toks map[[3]int][]text.Token
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
@@ -379,10 +380,10 @@ type markingPhrase struct {
 func defaultMarkings() []markingPhrase {
 	var out []markingPhrase
 	for _, p := range []string{"official sensitive", "not for publication", "not for release", "do not publish", "not to be published", "under embargo", "embargoed", "embargoed until", "internal only", "for internal use only", "not for circulation", "commercial in confidence", "restricted circulation"} {
-		out = append(out, markingPhrase{words: Words(p), text: p})
+		out = append(out, markingPhrase{words: text.Words(p), text: p})
 	}
 	for _, p := range []string{"TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "OFFICIAL SENSITIVE"} {
-		out = append(out, markingPhrase{words: Words(p), text: p, upper: true})
+		out = append(out, markingPhrase{words: text.Words(p), text: p, upper: true})
 	}
 	return out
 }
@@ -412,8 +413,8 @@ func (ev *evaluation) checkMarkings() {
 		}
 	}
 	for i, line := range strings.Split(raw, "\n") {
-		folded := Fold(line)
-		toks := Tokenize(folded)
+		folded := text.Fold(line)
+		toks := text.Tokenize(folded)
 		if len(toks) == 0 {
 			continue
 		}
@@ -720,7 +721,7 @@ func (ev *evaluation) phraseText(a, b int) string {
 			if toks := ev.tokens(s); toks != nil && b <= s.End {
 				written := s.Text[toks[a-s.Start].Start:toks[b-1-s.Start].End]
 				folded := ev.foldedPhrase(a, b)
-				if !isASCIIPlain(written) && strings.ToLower(written) != folded {
+				if !text.IsASCIIPlain(written) && strings.ToLower(written) != folded {
 					return fmt.Sprintf("%q (read as %q)", written, folded)
 				}
 				return fmt.Sprintf("%q", written)
@@ -1029,8 +1030,8 @@ type textHost struct {
 // the full stops at either end dropped and at least one left inside. So in
 // "notintranet.example.gov.uk" and "intranet.example.gov.uk.evil.com" the
 // host is the whole name, never a part of it.
-func textHosts(text string) []textHost {
-	folded := foldHostText(text)
+func textHosts(s string) []textHost {
+	folded := foldHostText(s)
 	var hosts []textHost
 	isHostRune := func(r rune) bool {
 		return r == '.' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
@@ -1042,7 +1043,7 @@ func textHosts(text string) []textHost {
 			continue
 		}
 		start := i
-		i = runEnd(folded, i, isHostRune)
+		i = text.RunEnd(folded, i, isHostRune)
 		run := folded[start:i]
 		trimmed := strings.TrimLeft(run, ".")
 		host := strings.TrimRight(trimmed, ".")
@@ -1108,16 +1109,16 @@ func foldHost(host string) string {
 }
 
 // foldHostText folds text as foldHost folds a host name, keeping all else.
-func foldHostText(text string) string {
-	text = norm.NFKC.String(strings.ToValidUTF8(text, "\uFFFD"))
-	text = strings.Map(func(r rune) rune {
+func foldHostText(s string) string {
+	s = norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\u3002' || r == '\uFF0E' || r == '\uFF61':
 			return '.'
-		case invisible(r):
+		case text.Invisible(r):
 			return -1
 		}
 		return r
-	}, text)
-	return norm.NFKC.String(strings.ToLower(text))
+	}, s)
+	return norm.NFKC.String(strings.ToLower(s))
 }

@@ -10,10 +10,11 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/clearance-dev/clearance/internal/text"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/text"
+	gmtext "github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 )
@@ -106,7 +107,7 @@ func (d *Draft) HasText() bool {
 // selectors, combining marks with nothing to combine with, and the blank
 // fillers that are used to post "empty" text.
 func blankRune(r rune) bool {
-	return r == '\u2800' || invisible(r) || unicode.IsSpace(r) ||
+	return r == '\u2800' || text.Invisible(r) || unicode.IsSpace(r) ||
 		unicode.In(r, unicode.Cc, unicode.Mn, unicode.Me, unicode.Zs, unicode.Zl, unicode.Zp, unicode.Noncharacter_Code_Point)
 }
 
@@ -715,7 +716,7 @@ func (p *plainBuilder) sep(s string) {
 
 func (d *Draft) parseBody(body []byte, bodyLine int) {
 	starts := lineStarts(body)
-	doc := markdown.Parser().Parse(text.NewReader(body))
+	doc := markdown.Parser().Parse(gmtext.NewReader(body))
 	pb := &plainBuilder{body: body}
 	lineOf := func(pos int) int {
 		if pos < 0 {
@@ -759,7 +760,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		},
 		alt: func(s string, src int) { altAttrs = append(altAttrs, altAttr{s, src}) },
 	}
-	rawSegs := func(segs *text.Segments) []htmlSeg {
+	rawSegs := func(segs *gmtext.Segments) []htmlSeg {
 		out := make([]htmlSeg, 0, segs.Len())
 		for i := 0; i < segs.Len(); i++ {
 			seg := segs.At(i)
@@ -997,7 +998,7 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 		}
 	}
 	pi := 0
-	for _, t := range Tokenize(string(wordText)) {
+	for _, t := range text.Tokenize(string(wordText)) {
 		for pi+1 < len(pb.pieces) && pb.pieces[pi+1].start <= t.Start {
 			pi++
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 // addExampleSeeds adds the example content repo's files under dir.
@@ -174,7 +175,7 @@ func FuzzParseDocument(f *testing.F) {
 		}
 		// Tokenising the words again gives them back: the register and
 		// drafts see the same words.
-		if again := policy.Words(strings.Join(words, " ")); !slices.Equal(again, words) && len(words) > 0 {
+		if again := text.Words(strings.Join(words, " ")); !slices.Equal(again, words) && len(words) > 0 {
 			t.Fatalf("words not stable: %q then %q", words, again)
 		}
 		// Whatever the document, its own text is found in it.

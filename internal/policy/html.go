@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/clearance-dev/clearance/internal/text"
 	"html"
 	"regexp"
 	"strings"
@@ -182,9 +183,9 @@ func isTagStart(s string) bool {
 	case c == '!' || c == '?':
 		return true
 	case c == '/':
-		return len(s) > 1 && isASCIILetter(s[1])
+		return len(s) > 1 && text.IsASCIILetter(s[1])
 	}
-	return isASCIILetter(c)
+	return text.IsASCIILetter(c)
 }
 
 // maxTagBytes bounds a tag: a < with no > soon after is text.
@@ -217,7 +218,7 @@ func tagEnd(b string, from int) int {
 func tagName(tag string) string {
 	s := strings.TrimPrefix(strings.TrimPrefix(tag, "<"), "/")
 	n := 0
-	for n < len(s) && (isASCIILetter(s[n]) || (n > 0 && (s[n] >= '0' && s[n] <= '9' || s[n] == '-'))) {
+	for n < len(s) && (text.IsASCIILetter(s[n]) || (n > 0 && (s[n] >= '0' && s[n] <= '9' || s[n] == '-'))) {
 		n++
 	}
 	return strings.ToLower(s[:n])

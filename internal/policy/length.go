@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clearance-dev/clearance/internal/text"
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 )
@@ -360,8 +361,8 @@ func ExtractURLs(text string) []URLSpan {
 }
 
 // urlEndAt returns the end of the URL that starts at text[i], or 0.
-func urlEndAt(text string, i int) int {
-	s := text[i:]
+func urlEndAt(str string, i int) int {
+	s := str[i:]
 	hostStart := 0
 	switch {
 	case hasPrefixFold(s, "https://"):
@@ -374,7 +375,7 @@ func urlEndAt(text string, i int) int {
 	}
 	www := hostStart == 0
 	if i > 0 {
-		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		prev, _ := utf8.DecodeLastRuneInString(str[:i])
 		switch {
 		case prev < utf8.RuneSelf && isURLASCIIAlnum(byte(prev)),
 			prev == '@', prev == '$', prev == '#', prev == '＠', prev == '＃',
@@ -384,7 +385,7 @@ func urlEndAt(text string, i int) int {
 	}
 
 	// Host name.
-	hostEnd := runEnd(s, hostStart, isURLHostRune)
+	hostEnd := text.RunEnd(s, hostStart, isURLHostRune)
 	host := strings.TrimRight(s[hostStart:hostEnd], ".")
 	cut := len(host) < hostEnd-hostStart // trailing dots end the URL
 	if last := strings.LastIndexByte(host, '.'); last >= 0 {
@@ -412,7 +413,7 @@ func urlEndAt(text string, i int) int {
 		}
 		// Path, query and fragment.
 		if end < len(s) && (s[end] == '/' || s[end] == '?' || s[end] == '#') {
-			end = runEnd(s, end, isURLPathRune)
+			end = text.RunEnd(s, end, isURLPathRune)
 		}
 		end = trimURLEnd(s, hostEnd, end)
 	}
@@ -683,13 +684,13 @@ func firstSchemelessURL(text string) string {
 // name with a subdomain ("northbridge.gov.uk"). The link is the host name
 // alone unless a path follows (after an optional :port), which then
 // belongs to the link as in ExtractURLs; a ?query without a path does not.
-func twitterSchemelessURLEnd(text string, i int) int {
-	r, _ := utf8.DecodeRuneInString(text[i:])
+func twitterSchemelessURLEnd(str string, i int) int {
+	r, _ := utf8.DecodeRuneInString(str[i:])
 	if !isTwitterLabelRune(r) || r == '-' {
 		return 0
 	}
 	if i > 0 {
-		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		prev, _ := utf8.DecodeLastRuneInString(str[:i])
 		switch {
 		case isTwitterLabelRune(prev), strings.ContainsRune("@＠$#＃_./", prev),
 			prev == '\uFFFE', prev == '\uFEFF', prev == '\uFFFF', prev >= '\u202A' && prev <= '\u202E':
@@ -704,19 +705,19 @@ func twitterSchemelessURLEnd(text string, i int) int {
 	pos := i
 	for {
 		start := pos
-		pos = runEnd(text, pos, isTwitterLabelRune)
+		pos = text.RunEnd(str, pos, isTwitterLabelRune)
 		labels = append(labels, label{start, pos})
-		if pos+1 >= len(text) || text[pos] != '.' {
+		if pos+1 >= len(str) || str[pos] != '.' {
 			break
 		}
-		r, _ := utf8.DecodeRuneInString(text[pos+1:])
+		r, _ := utf8.DecodeRuneInString(str[pos+1:])
 		if isTwitterLabelRune(r) && r != '-' {
 			pos++
 			continue
 		}
 		if r >= utf8.RuneSelf && unicode.In(r, unicode.L, unicode.M) {
 			start = pos + 1
-			pos = runEnd(text, start, func(r rune) bool { return unicode.In(r, unicode.L, unicode.M) })
+			pos = text.RunEnd(str, start, func(r rune) bool { return unicode.In(r, unicode.L, unicode.M) })
 			labels = append(labels, label{start, pos})
 		}
 		break
@@ -727,7 +728,7 @@ func twitterSchemelessURLEnd(text string, i int) int {
 	// in "-".
 	valid := 0
 	for _, l := range labels {
-		name := text[l.start:l.end]
+		name := str[l.start:l.end]
 		if n, ok := urlLabelASCIILength(name); !ok || n > 63 || name == "" || name[len(name)-1] == '-' {
 			break
 		}
@@ -737,29 +738,29 @@ func twitterSchemelessURLEnd(text string, i int) int {
 	// The longest host name that ends in a known top-level domain.
 	for k := min(len(labels), valid+1); k >= 2; k-- {
 		tld := labels[k-1]
-		tldEnd, country := twitterTLDAt(text, tld.start, tld.end)
+		tldEnd, country := twitterTLDAt(str, tld.start, tld.end)
 		if tldEnd == 0 {
 			continue
 		}
 		end := tldEnd
 		p := end
-		if p+1 < len(text) && text[p] == ':' && text[p+1] >= '0' && text[p+1] <= '9' {
+		if p+1 < len(str) && str[p] == ':' && str[p+1] >= '0' && str[p+1] <= '9' {
 			p++
-			for p < len(text) && text[p] >= '0' && text[p] <= '9' {
+			for p < len(str) && str[p] >= '0' && str[p] <= '9' {
 				p++
 			}
 		}
-		path := p < len(text) && text[p] == '/'
+		path := p < len(str) && str[p] == '/'
 		if path {
-			p = runEnd(text, p, isURLPathRune)
-			end = trimURLEnd(text, tldEnd, p)
+			p = text.RunEnd(str, p, isURLPathRune)
+			end = trimURLEnd(str, tldEnd, p)
 		}
 		if country && k == 2 && !path {
-			if t := strings.ToLower(text[tld.start:tldEnd]); t != "co" && t != "tv" {
+			if t := strings.ToLower(str[tld.start:tldEnd]); t != "co" && t != "tv" {
 				return 0
 			}
 		}
-		if len("https://")+end-i-(tldEnd-i)+urlHostASCIILength(text[i:tldEnd]) > maxURLLength {
+		if len("https://")+end-i-(tldEnd-i)+urlHostASCIILength(str[i:tldEnd]) > maxURLLength {
 			return 0
 		}
 		return end

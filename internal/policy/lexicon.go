@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/clearance-dev/clearance/internal/text"
 	"sort"
 	"strings"
 )
@@ -90,11 +91,11 @@ func NewLexicon(cfg LexiconConfig) *Lexicon {
 	l := &Lexicon{byFirst: map[string][]lexPhrase{}}
 	ignore := map[string]bool{}
 	for _, p := range cfg.Ignore {
-		ignore[strings.Join(Words(p), " ")] = true
+		ignore[strings.Join(text.Words(p), " ")] = true
 	}
 	add := func(list []string, kind string) {
 		for _, p := range list {
-			w := Words(p)
+			w := text.Words(p)
 			if len(w) == 0 || ignore[strings.Join(w, " ")] {
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 func TestLexiconFind(t *testing.T) {
@@ -31,7 +32,7 @@ func TestLexiconFind(t *testing.T) {
 	}
 	for _, c := range cases {
 		var got []string
-		for _, h := range l.Find(policy.Words(c.text), nil) {
+		for _, h := range l.Find(text.Words(c.text), nil) {
 			got = append(got, fmt.Sprintf("%s:%s@%d-%d", h.Kind, h.Phrase, h.Start, h.End))
 		}
 		if !slices.Equal(got, c.want) {
@@ -42,7 +43,7 @@ func TestLexiconFind(t *testing.T) {
 
 func TestLexiconSkip(t *testing.T) {
 	l := policy.NewLexicon(policy.LexiconConfig{})
-	words := policy.Words("we are delighted and you should come")
+	words := text.Words("we are delighted and you should come")
 	// Words 0-2 are published: "we are delighted" is skipped, and a phrase
 	// may not start outside and run into skipped words.
 	skip := func(i int) bool { return i <= 2 }
@@ -53,7 +54,7 @@ func TestLexiconSkip(t *testing.T) {
 	if want := []string{"should"}; !slices.Equal(got, want) {
 		t.Errorf("%q, want %q", got, want)
 	}
-	words = policy.Words("you must not go")
+	words = text.Words("you must not go")
 	got = nil
 	for _, h := range l.Find(words, func(i int) bool { return i == 2 }) {
 		got = append(got, h.Phrase)
@@ -78,13 +79,13 @@ func TestLexiconConfig(t *testing.T) {
 		"great buses, please":       {"view:great"},
 		"things you should not see": {"guidance:should not"},
 	}
-	for text, want := range cases {
+	for in, want := range cases {
 		var got []string
-		for _, h := range l.Find(policy.Words(text), nil) {
+		for _, h := range l.Find(text.Words(in), nil) {
 			got = append(got, h.Kind+":"+h.Phrase)
 		}
 		if !slices.Equal(got, want) {
-			t.Errorf("%q: %q, want %q", text, got, want)
+			t.Errorf("%q: %q, want %q", in, got, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/text"
 	"regexp"
 	"strings"
 	"unicode"
@@ -80,12 +81,12 @@ var webAddress = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]*`)
 // sentenceTokens tokenises a sentence's text as written (for case and
 // punctuation), web addresses left out, so that token i is the sentence's
 // word s.Start+i. It returns nil when they do not line up.
-func sentenceTokens(s Sentence) []Token {
-	text := s.Text
-	if strings.Contains(text, "://") || strings.Contains(strings.ToLower(text), "www.") {
-		text = webAddress.ReplaceAllStringFunc(text, func(u string) string { return strings.Repeat(" ", len(u)) })
+func sentenceTokens(s Sentence) []text.Token {
+	plain := s.Text
+	if strings.Contains(plain, "://") || strings.Contains(strings.ToLower(plain), "www.") {
+		plain = webAddress.ReplaceAllStringFunc(plain, func(u string) string { return strings.Repeat(" ", len(u)) })
 	}
-	toks := Tokenize(text)
+	toks := text.Tokenize(plain)
 	if len(toks) != s.End-s.Start {
 		return nil
 	}
@@ -93,13 +94,13 @@ func sentenceTokens(s Sentence) []Token {
 }
 
 // tokens is sentenceTokens, remembered for the evaluation.
-func (ev *evaluation) tokens(s Sentence) []Token {
+func (ev *evaluation) tokens(s Sentence) []text.Token {
 	key := [3]int{s.Start, s.End, len(s.Text)}
 	if toks, ok := ev.toks[key]; ok {
 		return toks
 	}
 	if ev.toks == nil {
-		ev.toks = map[[3]int][]Token{}
+		ev.toks = map[[3]int][]text.Token{}
 	}
 	toks := sentenceTokens(s)
 	ev.toks[key] = toks
@@ -178,7 +179,7 @@ func (ev *evaluation) instructions() []LexHit {
 	d := ev.d
 	ignored := map[string]bool{}
 	for _, p := range ev.e.Config.Lexicon.Ignore {
-		ignored[strings.Join(Words(p), " ")] = true
+		ignored[strings.Join(text.Words(p), " ")] = true
 	}
 	var hits []LexHit
 	for _, s := range d.Sentences {
@@ -337,7 +338,7 @@ func (ev *evaluation) titleWords(covered []bool) {
 		}
 	}
 	for doc := range docs {
-		tw := Words(doc.Title)
+		tw := text.Words(doc.Title)
 		if len(tw) == 0 || !doc.PublicAt(e.Now) {
 			continue
 		}
@@ -618,7 +619,7 @@ func (ev *evaluation) tagWords() []bool {
 
 // counterTokens are the tokens of a thread counter ("1/3", "2/", "(1/2)")
 // at the start or the end of a sentence.
-func counterTokens(text string, toks []Token) []int {
+func counterTokens(text string, toks []text.Token) []int {
 	isNum := func(k int) bool { return k >= 0 && k < len(toks) && len(toks[k].Word) <= 2 && isDigits(toks[k].Word) }
 	slashAfter := func(k int) bool { return toks[k].End < len(text) && text[toks[k].End] == '/' }
 	var out []int
@@ -712,9 +713,9 @@ func (ev *evaluation) contractionHits() []LexHit {
 }
 
 func ignoredPhrase(ignore []string, phrase string) bool {
-	want := strings.Join(Words(phrase), " ")
+	want := strings.Join(text.Words(phrase), " ")
 	for _, p := range ignore {
-		if strings.Join(Words(p), " ") == want {
+		if strings.Join(text.Words(p), " ") == want {
 			return true
 		}
 	}

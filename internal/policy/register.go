@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/clearance-dev/clearance/internal/text"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -170,7 +171,7 @@ func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 	parallel(func(w int) {
 		local := map[string]uint32{}
 		var list []string
-		var sc wordScanner // reused: the words are numbered, not kept
+		var sc text.Scanner // reused: the words are numbered, not kept
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= len(files) {
@@ -181,20 +182,20 @@ func BuildRegister(files []RegisterFile) (*Register, []Finding) {
 			if doc == nil {
 				continue
 			}
-			sc.buf, sc.ends = sc.buf[:0], sc.ends[:0]
-			if sc.spans == nil {
-				sc.spans = make([][2]int, 0, 1024)
+			sc.Buf, sc.Ends = sc.Buf[:0], sc.Ends[:0]
+			if sc.Spans == nil {
+				sc.Spans = make([][2]int, 0, 1024)
 			}
-			sc.spans = sc.spans[:0]
-			sc.scan(string(body))
-			doc.bounds = computeBounds(body, sc.spans)
-			doc.words = make([]uint32, len(sc.ends))
+			sc.Spans = sc.Spans[:0]
+			sc.Scan(string(body))
+			doc.bounds = computeBounds(body, sc.Spans)
+			doc.words = make([]uint32, len(sc.Ends))
 			prev := 0
-			for j, end := range sc.ends {
-				v, ok := local[string(sc.buf[prev:end])]
+			for j, end := range sc.Ends {
+				v, ok := local[string(sc.Buf[prev:end])]
 				if !ok {
 					v = uint32(len(list))
-					word := string(sc.buf[prev:end])
+					word := string(sc.Buf[prev:end])
 					local[word] = v
 					list = append(list, word)
 				}
@@ -589,8 +590,8 @@ func ParseDocument(path string, data []byte) (*Document, []string, []Finding) {
 	if doc == nil {
 		return nil, nil, findings
 	}
-	text := string(body)
-	toks := Tokenize(text)
+	bodyText := string(body)
+	toks := text.Tokenize(bodyText)
 	words := make([]string, len(toks))
 	spans := make([][2]int, len(toks))
 	for i, t := range toks {

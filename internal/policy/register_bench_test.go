@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 // Index build and incremental update of the register at 10,000 and 100,000
@@ -160,9 +161,9 @@ func TestRegisterCloneUpdates(t *testing.T) {
 		current[f.Path] = f.Data
 	}
 	base := policy.LoadBase(policy.MapTree(current))
-	probe := func(reg *policy.Register, text string) string {
+	probe := func(reg *policy.Register, probeText string) string {
 		var b strings.Builder
-		words := policy.Words(text)
+		words := text.Words(probeText)
 		for _, r := range reg.Match(words, policy.GuaranteedRun, [][2]int{{0, 4}, {2, 6}}, []string{"published/2016/01/release-000000.md"}) {
 			fmt.Fprintf(&b, "%s %d-%d@%d;", r.Doc.Path, r.Start, r.End, r.DocPos)
 		}
@@ -180,7 +181,7 @@ func TestRegisterCloneUpdates(t *testing.T) {
 	}
 	draft := func() string {
 		// A run from a current document, with words around it.
-		doc := policy.Words(string(current[published()]))
+		doc := text.Words(string(current[published()]))
 		at := rng.IntN(len(doc) - 20)
 		return "zz yy " + strings.Join(doc[at:at+6+rng.IntN(14)], " ") + " xx " + word()
 	}

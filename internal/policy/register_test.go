@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 func TestParseDocument(t *testing.T) {
@@ -109,8 +110,8 @@ func TestDocumentPublicAt(t *testing.T) {
 // count as published.
 func pub(text string) []byte { return []byte("---\npublished_at: 2026-01-01T00:00:00Z\n---\n" + text) }
 
-func matchWords(r *policy.Register, text string) []policy.Run {
-	return r.Match(policy.Words(text), 6, nil, nil)
+func matchWords(r *policy.Register, s string) []policy.Run {
+	return r.Match(text.Words(s), 6, nil, nil)
 }
 
 func TestRegisterAddRemoveReplace(t *testing.T) {
@@ -124,12 +125,12 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 	if r.Len() != 2 || !slices.Equal(r.Paths(), []string{"published/a.md", "published/b.md"}) {
 		t.Fatalf("Len %d Paths %v", r.Len(), r.Paths())
 	}
-	if runs := matchWords(r, v1); len(runs) != 1 || runs[0].Doc.Path != "published/a.md" || runs[0].Start != 0 || runs[0].End != len(policy.Words(v1)) {
+	if runs := matchWords(r, v1); len(runs) != 1 || runs[0].Doc.Path != "published/a.md" || runs[0].Start != 0 || runs[0].End != len(text.Words(v1)) {
 		t.Errorf("v1: %+v", runs)
 	}
 	// Replace a with new text: the old text is gone, the new found.
 	r.Add("published/a.md", pub(v2))
-	if r.Len() != 2 || r.Doc("published/a.md").Words() != len(policy.Words(v2)) {
+	if r.Len() != 2 || r.Doc("published/a.md").Words() != len(text.Words(v2)) {
 		t.Errorf("after replace: Len %d", r.Len())
 	}
 	if runs := matchWords(r, v1); len(runs) != 0 {
@@ -184,7 +185,7 @@ func TestMatchShortSpans(t *testing.T) {
 	r := policy.NewRegister()
 	r.Add("published/a.md", pub("The council has approved the budget for next year. Bins go out Tuesday."))
 	r.Add("published/b.md", pub("Unrelated text. Bins go out Tuesday."))
-	words := policy.Words("Bins go out Tuesday.")
+	words := text.Words("Bins go out Tuesday.")
 	short := [][2]int{{0, 4}}
 	if runs := r.Match(words, 6, short, nil); len(runs) != 0 {
 		t.Errorf("without a hint: %+v", runs)
@@ -193,7 +194,7 @@ func TestMatchShortSpans(t *testing.T) {
 	if len(runs) != 1 || runs[0].Doc.Path != "published/b.md" || runs[0].Start != 0 || runs[0].End != 4 || runs[0].DocPos != 2 {
 		t.Errorf("with a hint: %+v", runs)
 	}
-	words = policy.Words("The council has approved the budget for next year. Bins go out Tuesday.")
+	words = text.Words("The council has approved the budget for next year. Bins go out Tuesday.")
 	runs = r.Match(words, 6, [][2]int{{9, 13}}, nil)
 	var got []string
 	for _, run := range runs {
@@ -203,7 +204,7 @@ func TestMatchShortSpans(t *testing.T) {
 		t.Errorf("runs %q, want %q", got, want)
 	}
 	// A span with a word the register has never seen is not found.
-	words = policy.Words("Bins go out Wednesday.")
+	words = text.Words("Bins go out Wednesday.")
 	if runs := r.Match(words, 6, [][2]int{{0, 4}}, []string{"published/a.md"}); len(runs) != 0 {
 		t.Errorf("unknown word: %+v", runs)
 	}

@@ -1,4 +1,7 @@
-package policy
+// Package text is clearance's text normalisation: it folds text and splits
+// it into words, the same way for everything the engine compares. It is
+// pure: no network, no file system, no state.
+package text
 
 import (
 	"strings"
@@ -45,9 +48,9 @@ var lookalikes = map[rune]rune{
 	'Ꮮ': 'L', 'Ꮇ': 'M', 'Ꮲ': 'P', 'Ꮪ': 'S', 'Ꭲ': 'T', 'Ꮩ': 'V', 'Ꮃ': 'W', 'Ꮓ': 'Z',
 }
 
-// invisible reports runes that render as nothing and may be used to split a
+// Invisible reports runes that render as nothing and may be used to split a
 // word so a lexicon does not see it.
-func invisible(r rune) bool {
+func Invisible(r rune) bool {
 	switch r {
 	case '\u00ad', '\u034f', '\u061c', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u180e',
 		'\u3164', '\ufeff', '\uffa0':
@@ -62,8 +65,8 @@ func invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
-// isASCIIPlain reports whether s needs none of the Unicode steps.
-func isASCIIPlain(s string) bool {
+// IsASCIIPlain reports whether s needs none of the Unicode steps.
+func IsASCIIPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
@@ -75,7 +78,7 @@ func isASCIIPlain(s string) bool {
 // Fold applies steps 1–4 above, keeping case and punctuation. Invalid UTF-8
 // bytes become U+FFFD.
 func Fold(s string) string {
-	if isASCIIPlain(s) {
+	if IsASCIIPlain(s) {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
@@ -83,7 +86,7 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
-		if invisible(r) || unicode.Is(unicode.Mn, r) {
+		if Invisible(r) || unicode.Is(unicode.Mn, r) {
 			continue
 		}
 		if l, ok := lookalikes[r]; ok {
@@ -111,47 +114,49 @@ func isApostrophe(r rune) bool {
 // folding. Apostrophes between letters join ("don't" is one word, "dont").
 // Offsets refer to text as given.
 func Tokenize(text string) []Token {
-	var sc wordScanner
-	sc.spans = make([][2]int, 0, len(text)/5+1)
-	sc.scan(text)
-	all := string(sc.buf) // one allocation for all the words
-	toks := make([]Token, len(sc.ends))
+	var sc Scanner
+	sc.Spans = make([][2]int, 0, len(text)/5+1)
+	sc.Scan(text)
+	all := string(sc.Buf) // one allocation for all the words
+	toks := make([]Token, len(sc.Ends))
 	prev := 0
-	for i, end := range sc.ends {
-		toks[i] = Token{Word: all[prev:end], Start: sc.spans[i][0], End: sc.spans[i][1]}
+	for i, end := range sc.Ends {
+		toks[i] = Token{Word: all[prev:end], Start: sc.Spans[i][0], End: sc.Spans[i][1]}
 		prev = end
 	}
 	return toks
 }
 
-// wordScanner tokenises text into buf: the folded words one after another,
-// word i ending at ends[i]; spans, when not nil, gets each word's offsets
-// in the text.
-type wordScanner struct {
-	buf   []byte
-	ends  []int
-	spans [][2]int
+// Scanner tokenises text into Buf: the folded words one after another,
+// word i ending at Ends[i]; Spans, when not nil, gets each word's offsets
+// in the text. A Scanner may be reused: truncate its slices and Scan
+// again; Buf, Ends and Spans keep their capacity.
+type Scanner struct {
+	Buf   []byte
+	Ends  []int
+	Spans [][2]int
 }
 
-func (sc *wordScanner) scan(text string) {
-	if sc.buf == nil {
-		sc.buf = make([]byte, 0, len(text))
-		sc.ends = make([]int, 0, len(text)/5+1)
+// Scan appends the words of text to the scanner's slices.
+func (sc *Scanner) Scan(text string) {
+	if sc.Buf == nil {
+		sc.Buf = make([]byte, 0, len(text))
+		sc.Ends = make([]int, 0, len(text)/5+1)
 	}
 	start := -1           // offset in text of the current word, -1 if none
-	wordAt := len(sc.buf) // where the current word starts in buf
+	wordAt := len(sc.Buf) // where the current word starts in buf
 	flush := func(end int) {
-		if start >= 0 && len(sc.buf) > wordAt {
-			sc.ends = append(sc.ends, len(sc.buf))
-			if sc.spans != nil {
-				sc.spans = append(sc.spans, [2]int{start, end})
+		if start >= 0 && len(sc.Buf) > wordAt {
+			sc.Ends = append(sc.Ends, len(sc.Buf))
+			if sc.Spans != nil {
+				sc.Spans = append(sc.Spans, [2]int{start, end})
 			}
 		}
-		sc.buf = sc.buf[:sc.endOfLast()]
-		wordAt = len(sc.buf)
+		sc.Buf = sc.Buf[:sc.endOfLast()]
+		wordAt = len(sc.Buf)
 		start = -1
 	}
-	ascii := isASCIIPlain(text)
+	ascii := IsASCIIPlain(text)
 	for i := 0; i < len(text); {
 		if ascii {
 			c := text[i]
@@ -160,13 +165,13 @@ func (sc *wordScanner) scan(text string) {
 				if start < 0 {
 					start = i
 				}
-				sc.buf = append(sc.buf, c)
+				sc.Buf = append(sc.Buf, c)
 			case c >= 'A' && c <= 'Z':
 				if start < 0 {
 					start = i
 				}
-				sc.buf = append(sc.buf, c+'a'-'A')
-			case c == '\'' && start >= 0 && i+1 < len(text) && isASCIILetter(text[i+1]):
+				sc.Buf = append(sc.Buf, c+'a'-'A')
+			case c == '\'' && start >= 0 && i+1 < len(text) && IsASCIILetter(text[i+1]):
 				// apostrophe inside a word: skip it
 			default:
 				if start >= 0 {
@@ -177,7 +182,7 @@ func (sc *wordScanner) scan(text string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if invisible(r) {
+		if Invisible(r) {
 			i += size
 			continue
 		}
@@ -200,7 +205,7 @@ func (sc *wordScanner) scan(text string) {
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
 				}
-				sc.buf = append(sc.buf, c)
+				sc.Buf = append(sc.Buf, c)
 			} else {
 				// Folding may expand a letter into more than letters
 				// (U+037A becomes a space and a mark, U+FDFA four
@@ -208,7 +213,7 @@ func (sc *wordScanner) scan(text string) {
 				// never holds a space and tokenises to itself again.
 				for _, fr := range foldWord(text[i : i+size]) {
 					if (unicode.IsLetter(fr) || unicode.IsDigit(fr)) && !isApostrophe(fr) {
-						sc.buf = utf8.AppendRune(sc.buf, fr)
+						sc.Buf = utf8.AppendRune(sc.Buf, fr)
 					}
 				}
 			}
@@ -221,14 +226,15 @@ func (sc *wordScanner) scan(text string) {
 }
 
 // endOfLast is where the last complete word ends in buf.
-func (sc *wordScanner) endOfLast() int {
-	if len(sc.ends) == 0 {
+func (sc *Scanner) endOfLast() int {
+	if len(sc.Ends) == 0 {
 		return 0
 	}
-	return sc.ends[len(sc.ends)-1]
+	return sc.Ends[len(sc.Ends)-1]
 }
 
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+// IsASCIILetter reports whether c is an ASCII letter.
+func IsASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // foldWord folds and lower-cases one rune's worth of text. It lowers case
 // before folding too, since a lower-case form may be a look-alike (Ʀ
@@ -239,21 +245,21 @@ func foldWord(s string) string {
 
 // Words returns just the words of Tokenize.
 func Words(text string) []string {
-	var sc wordScanner
-	sc.scan(text)
-	all := string(sc.buf)
-	out := make([]string, len(sc.ends))
+	var sc Scanner
+	sc.Scan(text)
+	all := string(sc.Buf)
+	out := make([]string, len(sc.Ends))
 	prev := 0
-	for i, end := range sc.ends {
+	for i, end := range sc.Ends {
 		out[i] = all[prev:end]
 		prev = end
 	}
 	return out
 }
 
-// runEnd returns the offset in s after the runes from i on that ok
+// RunEnd returns the offset in s after the runes from i on that ok
 // accepts.
-func runEnd(s string, i int, ok func(rune) bool) int {
+func RunEnd(s string, i int, ok func(rune) bool) int {
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !ok(r) {

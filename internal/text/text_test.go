@@ -1,11 +1,11 @@
-package policy_test
+package text_test
 
 import (
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 func TestWords(t *testing.T) {
@@ -40,12 +40,12 @@ func TestWords(t *testing.T) {
 		{"#hashtag @user https://example.org/a-b", []string{"hashtag", "user", "https", "example", "org", "a", "b"}},
 	}
 	for _, c := range cases {
-		got := policy.Words(c.in)
+		got := text.Words(c.in)
 		if !slices.Equal(got, c.want) && !(len(got) == 0 && len(c.want) == 0) {
 			t.Errorf("Words(%q) = %q, want %q", c.in, got, c.want)
 		}
 		// The words tokenise to themselves.
-		if again := policy.Words(strings.Join(got, " ")); !slices.Equal(again, got) && len(got) > 0 {
+		if again := text.Words(strings.Join(got, " ")); !slices.Equal(again, got) && len(got) > 0 {
 			t.Errorf("Words(%q) = %q, then %q", c.in, got, again)
 		}
 	}
@@ -63,20 +63,20 @@ func TestTokenizeOffsets(t *testing.T) {
 		"\u200bstart",
 		"end\u200b",
 	} {
-		toks := policy.Tokenize(in)
+		toks := text.Tokenize(in)
 		for _, tok := range toks {
 			if tok.Start < 0 || tok.End > len(in) || tok.Start >= tok.End {
 				t.Errorf("%q: bad offsets %+v", in, tok)
 				continue
 			}
 			// The slice the offsets name tokenises to the same word.
-			if got := policy.Words(in[tok.Start:tok.End]); len(got) != 1 || got[0] != tok.Word {
+			if got := text.Words(in[tok.Start:tok.End]); len(got) != 1 || got[0] != tok.Word {
 				t.Errorf("%q: %+v: text %q gives %q", in, tok, in[tok.Start:tok.End], got)
 			}
 		}
 	}
-	toks := policy.Tokenize("ab ｃｄ ef")
-	want := []policy.Token{{Word: "ab", Start: 0, End: 2}, {Word: "cd", Start: 3, End: 9}, {Word: "ef", Start: 10, End: 12}}
+	toks := text.Tokenize("ab ｃｄ ef")
+	want := []text.Token{{Word: "ab", Start: 0, End: 2}, {Word: "cd", Start: 3, End: 9}, {Word: "ef", Start: 10, End: 12}}
 	if !slices.Equal(toks, want) {
 		t.Errorf("Tokenize = %+v, want %+v", toks, want)
 	}
@@ -97,7 +97,7 @@ func TestFold(t *testing.T) {
 		"variation\ufe0f selector\ufe0e": "variation selector",
 	}
 	for in, want := range cases {
-		if got := policy.Fold(in); got != want {
+		if got := text.Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -106,7 +106,7 @@ func TestFold(t *testing.T) {
 // TestWordsMatchAcrossDisguises: every disguise of a sentence tokenises to
 // the same words.
 func TestWordsMatchAcrossDisguises(t *testing.T) {
-	base := policy.Words("We recommend that you should not travel")
+	base := text.Words("We recommend that you should not travel")
 	for _, v := range []string{
 		"WE RECOMMEND THAT YOU SHOULD NOT TRAVEL",
 		"We\nrecommend that\n\nyou should not travel.",
@@ -115,7 +115,7 @@ func TestWordsMatchAcrossDisguises(t *testing.T) {
 		"Ｗｅ ｒｅｃｏｍｍｅｎｄ ｔｈａｔ ｙｏｕ ｓｈｏｕｌｄ ｎｏｔ ｔｒａｖｅｌ",
 		"“We recommend” — that you… should (not) travel!",
 	} {
-		if got := policy.Words(v); !slices.Equal(got, base) {
+		if got := text.Words(v); !slices.Equal(got, base) {
 			t.Errorf("Words(%q) = %q, want %q", v, got, base)
 		}
 	}
@@ -123,7 +123,7 @@ func TestWordsMatchAcrossDisguises(t *testing.T) {
 
 func TestWordsLongInput(t *testing.T) {
 	in := strings.Repeat("word ", 100000)
-	if n := len(policy.Words(in)); n != 100000 {
+	if n := len(text.Words(in)); n != 100000 {
 		t.Errorf("%d words", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clearance-dev/clearance/internal/channel"
 	"github.com/clearance-dev/clearance/internal/policy"
 	"github.com/clearance-dev/clearance/schema"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -219,13 +220,13 @@ func TestSchemaAgreesWithConfigStruct(t *testing.T) {
 		}
 	}
 	// The channels named for completion are the built-in ones.
-	for name := range policy.DefaultLengthRules() {
+	for name := range channel.DefaultLengthRules() {
 		if !named[name] {
 			t.Errorf("the schema does not name the built-in channel %q", name)
 		}
 	}
 	for name := range named {
-		if _, ok := policy.DefaultLengthRules()[name]; !ok {
+		if _, ok := channel.DefaultLengthRules()[name]; !ok {
 			t.Errorf("the schema names channel %q, which is not built in", name)
 		}
 	}

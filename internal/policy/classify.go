@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clearance-dev/clearance/internal/channel"
 	"github.com/clearance-dev/clearance/internal/text"
 	"golang.org/x/text/unicode/norm"
 )
@@ -280,14 +281,14 @@ func (ev *evaluation) checkLength() {
 	if len(d.Parts) > 1 && threadChannels[d.Channel] {
 		// A thread: each post is counted on its own.
 		for i, p := range d.Parts {
-			ev.res.Length = max(ev.res.Length, CountLength(p.Text, rule))
+			ev.res.Length = max(ev.res.Length, channel.CountLength(p.Text, rule))
 			for _, msg := range rule.Check(d.Channel, p.Text) {
 				ev.add(RuleLength, Error, p.Line, "In post %d of %d of this thread: %s", i+1, len(d.Parts), msg)
 			}
 		}
 		return
 	}
-	ev.res.Length = CountLength(d.Plain, rule)
+	ev.res.Length = channel.CountLength(d.Plain, rule)
 	for _, msg := range rule.Check(d.Channel, d.Plain) {
 		ev.add(RuleLength, Error, d.BodyLine, "%s", msg)
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/clearance-dev/clearance/internal/channel"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -38,7 +39,7 @@ type Config struct {
 	Thresholds Thresholds `yaml:"thresholds" json:"thresholds"`
 	// Channels override the length rules per channel (merged key by key
 	// over the defaults); new channels may be added.
-	Channels map[string]LengthRule `yaml:"channels" json:"channels"`
+	Channels map[string]channel.LengthRule `yaml:"channels" json:"channels"`
 	// InternalDomains are hosts that must never be linked from a post;
 	// subdomains are included.
 	InternalDomains []string `yaml:"internal_domains" json:"internal_domains"`
@@ -118,11 +119,11 @@ func (c *Config) applyDefaults() {
 	if c.Thresholds.MinMatchWords == 0 {
 		c.Thresholds.MinMatchWords = 6
 	}
-	rules := DefaultLengthRules()
+	rules := channel.DefaultLengthRules()
 	for name, r := range c.Channels {
 		base, ok := rules[name]
 		if !ok {
-			base = LengthRule{Method: "graphemes"}
+			base = channel.LengthRule{Method: "graphemes"}
 		}
 		if r.Method != "" {
 			base.Method = r.Method

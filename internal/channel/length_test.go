@@ -1,4 +1,4 @@
-package policy
+package channel
 
 import (
 	"encoding/json"
@@ -410,28 +410,28 @@ func TestExtractURLs(t *testing.T) {
 		{"https://" + strings.Repeat("a.", 2100) + "com", nil},
 	}
 	for _, tt := range tests {
-		got := ExtractURLs(tt.text)
+		got := extractURLs(tt.text)
 		var urls []string
 		for _, u := range got {
 			urls = append(urls, u.URL)
 			if u.URL != tt.text[u.Start:u.End] {
-				t.Errorf("ExtractURLs(%q): span %d:%d is %q, URL %q", tt.text, u.Start, u.End, tt.text[u.Start:u.End], u.URL)
+				t.Errorf("extractURLs(%q): span %d:%d is %q, URL %q", tt.text, u.Start, u.End, tt.text[u.Start:u.End], u.URL)
 			}
 		}
 		if !reflect.DeepEqual(urls, tt.want) {
-			t.Errorf("ExtractURLs(%q) = %q, want %q", tt.text, urls, tt.want)
+			t.Errorf("extractURLs(%q) = %q, want %q", tt.text, urls, tt.want)
 		}
 	}
 }
 
 func TestExtractURLsOffsets(t *testing.T) {
 	text := "Ünïcode first: https://a.co/x and www.b.org"
-	want := []URLSpan{
+	want := []urlSpan{
 		{Start: 17, End: 31, URL: "https://a.co/x"},
 		{Start: 36, End: 45, URL: "www.b.org"},
 	}
-	if got := ExtractURLs(text); !reflect.DeepEqual(got, want) {
-		t.Errorf("ExtractURLs(%q) = %+v, want %+v", text, got, want)
+	if got := extractURLs(text); !reflect.DeepEqual(got, want) {
+		t.Errorf("extractURLs(%q) = %+v, want %+v", text, got, want)
 	}
 }
 
@@ -454,7 +454,7 @@ func TestPunycodeLength(t *testing.T) {
 }
 
 // FuzzCountLength checks that counting never panics, is never negative and
-// that the methods agree with each other and with ExtractURLs.
+// that the methods agree with each other and with extractURLs.
 func FuzzCountLength(f *testing.F) {
 	for _, s := range []string{
 		"", " ", "Hello, world", "Hi http://test.co", "www.example.com/a_(b)).",
@@ -464,7 +464,7 @@ func FuzzCountLength(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		spans := ExtractURLs(text)
+		spans := extractURLs(text)
 		last, urlRunes := 0, 0
 		for _, u := range spans {
 			if u.Start < last || u.End <= u.Start || u.End > len(text) || text[u.Start:u.End] != u.URL {

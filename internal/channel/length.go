@@ -1,4 +1,11 @@
-package policy
+// Package channel holds the length rules of the channels clearance drafts
+// posts for: how each channel counts a post (X's twitter-text v3 weighted
+// length, user-perceived characters or code points, with links counted as
+// the channel counts them) and how long it may be. It is a port of
+// twitter-text's length rules, checked against twitter-text's own
+// conformance tests (testdata/twitter-text). It is pure: no network, no
+// file system, no state.
+package channel
 
 import (
 	"fmt"
@@ -86,7 +93,7 @@ func DefaultLengthRules() map[string]LengthRule {
 //     U+2000–U+200D, U+2010–U+201F and U+2032–U+2037 count 1 and all others
 //     2; every emoji counts 2, however many code points it is made of (ZWJ
 //     sequences, skin tones, keycaps, flags, tag sequences); every URL found
-//     by ExtractURLs, and every link written without https:// that X
+//     by extractURLs, and every link written without https:// that X
 //     makes a link of ("northbridge.gov.uk", "bit.ly/a": see
 //     twitterSchemelessURLEnd), counts 23. Text that is empty or only
 //     spaces and control characters counts 0, as in twitter-text.
@@ -95,7 +102,7 @@ func DefaultLengthRules() map[string]LengthRule {
 //   - "characters": Unicode code points.
 //
 // An unknown or empty method counts graphemes. For "graphemes" and
-// "characters", every URL found by ExtractURLs counts rule.URLLength when
+// "characters", every URL found by extractURLs counts rule.URLLength when
 // that is above 0 and its own length otherwise; with rule.ShortMentions,
 // a mention "@user@server" counts as "@user" (see mastodonMentions). The
 // text is not normalised. Invalid UTF-8 bytes count one each. The result
@@ -110,7 +117,7 @@ func CountLength(text string, rule LengthRule) int {
 	}
 	var spans []countedSpan
 	if rule.URLLength > 0 {
-		for _, u := range ExtractURLs(text) {
+		for _, u := range extractURLs(text) {
 			spans = append(spans, countedSpan{start: u.Start, end: u.End, fixed: rule.URLLength})
 		}
 	}
@@ -303,8 +310,8 @@ var extendedPictographic = &unicode.RangeTable{
 	},
 }
 
-// URLSpan is one URL found in a text: URL is text[Start:End], byte offsets.
-type URLSpan struct {
+// urlSpan is one URL found in a text: URL is text[Start:End], byte offsets.
+type urlSpan struct {
 	Start, End int
 	URL        string
 }
@@ -312,7 +319,7 @@ type URLSpan struct {
 // maxURLLength is twitter-text's longest URL, in ASCII (punycode) form.
 const maxURLLength = 4096
 
-// ExtractURLs finds the links in plain text, in order, roughly as
+// extractURLs finds the links in plain text, in order, roughly as
 // twitter-text's extractor does but without its list of top-level domains.
 // A link is
 //
@@ -344,8 +351,8 @@ const maxURLLength = 4096
 // dropped, so "(see https://example.com/a_(b))." yields
 // "https://example.com/a_(b)". A link longer than 4,096 characters is not
 // a link.
-func ExtractURLs(text string) []URLSpan {
-	var spans []URLSpan
+func extractURLs(text string) []urlSpan {
+	var spans []urlSpan
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case 'h', 'H', 'w', 'W':
@@ -353,7 +360,7 @@ func ExtractURLs(text string) []URLSpan {
 			continue
 		}
 		if end := urlEndAt(text, i); end > i {
-			spans = append(spans, URLSpan{Start: i, End: end, URL: text[i:end]})
+			spans = append(spans, urlSpan{Start: i, End: end, URL: text[i:end]})
 			i = end - 1
 		}
 	}
@@ -470,7 +477,7 @@ func trimURLEnd(s string, floor, end int) int {
 	return end
 }
 
-// validURLHost reports whether host is a host name ExtractURLs accepts;
+// validURLHost reports whether host is a host name extractURLs accepts;
 // www says whether the URL had no scheme and so must start with "www.".
 func validURLHost(host string, www bool) bool {
 	labels := strings.Split(host, ".")
@@ -629,15 +636,15 @@ func isURLASCIIAlnum(c byte) bool {
 }
 
 // twitterURLs returns the links X counts as 23 characters in text, in
-// order: those ExtractURLs finds and, as twitter-text's extractor does by
+// order: those extractURLs finds and, as twitter-text's extractor does by
 // default, the links written without https:// that twitterSchemelessURLEnd
 // finds. Scanning from the left, a link that starts first wins.
-func twitterURLs(text string) []URLSpan {
-	spans := ExtractURLs(text)
+func twitterURLs(text string) []urlSpan {
+	spans := extractURLs(text)
 	if strings.IndexByte(text, '.') < 0 {
 		return spans
 	}
-	var out []URLSpan
+	var out []urlSpan
 	next := 0 // the first span of spans not yet passed
 	for i := 0; i < len(text); {
 		if next < len(spans) && i >= spans[next].Start {
@@ -647,7 +654,7 @@ func twitterURLs(text string) []URLSpan {
 			continue
 		}
 		if end := twitterSchemelessURLEnd(text, i); end > i {
-			out = append(out, URLSpan{Start: i, End: end, URL: text[i:end]})
+			out = append(out, urlSpan{Start: i, End: end, URL: text[i:end]})
 			for next < len(spans) && spans[next].Start < end {
 				next++ // inside this link's path
 			}
@@ -683,7 +690,7 @@ func firstSchemelessURL(text string) string {
 // except .co and .tv; a generic one ("example.com") always is, as is any
 // name with a subdomain ("northbridge.gov.uk"). The link is the host name
 // alone unless a path follows (after an optional :port), which then
-// belongs to the link as in ExtractURLs; a ?query without a path does not.
+// belongs to the link as in extractURLs; a ?query without a path does not.
 func twitterSchemelessURLEnd(str string, i int) int {
 	r, _ := utf8.DecodeRuneInString(str[i:])
 	if !isTwitterLabelRune(r) || r == '-' {
@@ -937,7 +944,7 @@ func (r LengthRule) Check(channel, text string) []string {
 			lengthCount(len(text)-r.MaxBytes, "byte", "bytes")))
 	}
 	if r.MaxLinks > 0 {
-		if n := len(ExtractURLs(text)); n > r.MaxLinks {
+		if n := len(extractURLs(text)); n > r.MaxLinks {
 			problems = append(problems, fmt.Sprintf(
 				"The post has %s; %s allows %s: remove %s.",
 				lengthCount(n, "link", "links"), name, lengthNumber(r.MaxLinks),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 )
 
@@ -31,7 +32,7 @@ var benchNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 type benchRepo struct {
 	tree      policy.MapTree
 	drafts    []string // draft paths
-	register  []policy.RegisterFile
+	register  []register.File
 	docSents  [][][]string // each document's sentences, as written
 	dataBytes int
 }
@@ -114,7 +115,7 @@ func generateRepo(nDrafts, nDocs int, seed uint64) *benchRepo {
 		r.docSents[i] = sents
 		data := []byte(b.String())
 		r.tree[path] = data
-		r.register = append(r.register, policy.RegisterFile{Path: path, Data: data})
+		r.register = append(r.register, register.File{Path: path, Data: data})
 		r.dataBytes += len(data)
 	}
 
@@ -267,7 +268,7 @@ func BenchmarkRegisterBuild(b *testing.B) {
 	b.ReportAllocs()
 	peak := 0.0
 	b.ResetTimer()
-	var reg *policy.Register
+	var reg *register.Register
 	cpu := cpuTime()
 	for b.Loop() {
 		var fs []policy.Finding

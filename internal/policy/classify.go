@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clearance-dev/clearance/internal/channel"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 	"golang.org/x/text/unicode/norm"
 )
@@ -24,7 +25,7 @@ type Engine struct {
 	// Owners is the parsed CODEOWNERS; nil when the repo has none.
 	Owners *Owners
 	// Register is the published material; nil means empty.
-	Register *Register
+	Register *register.Register
 	// Now decides which embargoes have passed.
 	Now time.Time
 
@@ -36,12 +37,12 @@ type Engine struct {
 }
 
 // NewEngine prepares an engine. cfg nil means the defaults.
-func NewEngine(cfg *Config, owners *Owners, reg *Register, now time.Time) *Engine {
+func NewEngine(cfg *Config, owners *Owners, reg *register.Register, now time.Time) *Engine {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}
 	if reg == nil {
-		reg = NewRegister()
+		reg = register.New()
 	}
 	e := &Engine{Config: cfg, Owners: owners, Register: reg, Now: now}
 	e.lexicon = NewLexicon(cfg.Lexicon)
@@ -132,7 +133,7 @@ type evaluation struct {
 	res *Result
 
 	covered []bool
-	runs    []Run
+	runs    []register.Run
 	// matched are the words in a run shared with a public register
 	// document, published or not (see publishedWords).
 	matched []bool
@@ -532,7 +533,7 @@ func (ev *evaluation) classify() Scenario {
 	}
 	ev.runs = e.Register.Match(words, minRun, short, hints)
 	ev.covered = make([]bool, len(words))
-	embargoed := make([]*Run, len(words))
+	embargoed := make([]*register.Run, len(words))
 	for i := range ev.runs {
 		r := &ev.runs[i]
 		public := r.Doc.PublicAt(e.Now)
@@ -655,9 +656,9 @@ func hasErrorRule(fs []Finding, rule string) bool {
 	return false
 }
 
-func (ev *evaluation) reportEmbargo(embargoed []*Run) {
+func (ev *evaluation) reportEmbargo(embargoed []*register.Run) {
 	d := ev.d
-	reported := map[*Document]bool{}
+	reported := map[*register.Document]bool{}
 	for i := 0; i < len(embargoed); i++ {
 		r := embargoed[i]
 		if r == nil || ev.covered[i] || reported[r.Doc] {
@@ -746,13 +747,13 @@ func (ev *evaluation) explainPublic() {
 	ev.reason("%d%% of its words are already published (%d%% needed), and it adds no view or advice, so it can be posted without review.", int(ev.res.Coverage*100), int(ev.e.Config.Thresholds.PublicDomainCoverage*100))
 	// Which document covers which lines.
 	type span struct {
-		doc        *Document
+		doc        *register.Document
 		from, to   int // lines
 		words      int
 		firstStart int
 	}
-	byDoc := map[*Document]*span{}
-	var order []*Document
+	byDoc := map[*register.Document]*span{}
+	var order []*register.Document
 	for _, r := range ev.runs {
 		if !r.Doc.PublicAt(ev.e.Now) {
 			continue

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 )
 
@@ -179,10 +180,10 @@ func FuzzParseDocument(f *testing.F) {
 			t.Fatalf("words not stable: %q then %q", words, again)
 		}
 		// Whatever the document, its own text is found in it.
-		if len(words) >= policy.GuaranteedRun {
-			r := policy.NewRegister()
-			r.Add("published/a.md", data)
-			if runs := r.Match(words, policy.GuaranteedRun, nil, nil); len(runs) == 0 {
+		if len(words) >= register.GuaranteedRun {
+			r := register.New()
+			policy.AddToRegister(r, "published/a.md", data)
+			if runs := r.Match(words, register.GuaranteedRun, nil, nil); len(runs) == 0 {
 				t.Fatalf("document's own words not found")
 			}
 		}

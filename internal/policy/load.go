@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/register"
 	"io/fs"
 	"maps"
 	"runtime"
@@ -26,7 +27,7 @@ type Tree interface {
 type Base struct {
 	Config         *Config
 	Owners         *Owners
-	Register       *Register
+	Register       *register.Register
 	ConfigErrors   []*ConfigError
 	Findings       []Finding // CODEOWNERS lines skipped, register documents unreadable
 	CodeownersPath string
@@ -78,7 +79,7 @@ func LoadBase(t Tree) *Base {
 		}
 	}
 	reg := CompileGlobs(b.Config.Register)
-	var files []RegisterFile
+	var files []register.File
 	for _, p := range paths {
 		if _, ok := reg.Match(p); !ok {
 			continue
@@ -88,7 +89,7 @@ func LoadBase(t Tree) *Base {
 			b.Findings = append(b.Findings, Finding{Rule: RuleRegister, Severity: Error, Path: p, Message: fmt.Sprintf("cannot be read (%v); it does not count as published", err)})
 			continue
 		}
-		files = append(files, RegisterFile{Path: p, Data: data})
+		files = append(files, register.File{Path: p, Data: data})
 	}
 	var rf []Finding
 	b.Register, rf = BuildRegister(files)
@@ -179,7 +180,7 @@ func UpdateBase(prev *Base, t Tree, changed []string) (b *Base, ok bool) {
 			b.Register.Remove(p)
 			b.Findings = append(b.Findings, Finding{Rule: RuleRegister, Severity: Error, Path: p, Message: fmt.Sprintf("cannot be read (%v); it does not count as published", err)})
 		default:
-			b.Findings = append(b.Findings, b.Register.Add(p, data)...)
+			b.Findings = append(b.Findings, addToRegister(b.Register, p, data)...)
 		}
 	}
 	sort.SliceStable(b.Findings, func(i, j int) bool { return b.Findings[i].Path < b.Findings[j].Path })

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 	"regexp"
 	"strings"
@@ -19,7 +20,7 @@ import (
 func (ev *evaluation) publishedWords() []bool {
 	d, e := ev.d, ev.e
 	covered := make([]bool, len(d.Words))
-	public := func(doc *Document) bool { return doc.PublicAt(e.Now) }
+	public := func(doc *register.Document) bool { return doc.PublicAt(e.Now) }
 	// Each sentence as the draft's lines split it, and as joined across
 	// line breaks (a wrapped sentence): either may be published.
 	var spans [][2]int
@@ -323,7 +324,7 @@ func isFactWord(w string) bool {
 // lifted" over a link to that release).
 func (ev *evaluation) titleWords(covered []bool) {
 	d, e := ev.d, ev.e
-	docs := map[*Document]bool{}
+	docs := map[*register.Document]bool{}
 	for _, r := range ev.runs {
 		docs[r.Doc] = true
 	}
@@ -384,9 +385,9 @@ var titleAbbrevs = map[string]string{
 func (ev *evaluation) attributions(covered []bool) []string {
 	d, e := ev.d, ev.e
 	var foreign []string
-	var prevDoc *Document // the quotation's document in the sentence before
+	var prevDoc *register.Document // the quotation's document in the sentence before
 	for _, s := range joinedSentences(d.Sentences) {
-		var doc *Document
+		var doc *register.Document
 		// "“…” – Priya Shah": the speaker after a dash, as its own
 		// sentence.
 		if t := strings.TrimLeft(s.Text, " "); prevDoc != nil && (strings.HasPrefix(t, "–") || strings.HasPrefix(t, "—") || strings.HasPrefix(t, "-")) {
@@ -445,7 +446,7 @@ func (ev *evaluation) edits(n int) []string {
 		ev.edited = map[int]bool{}
 	}
 	for _, s := range joinedSentences(d.Sentences) {
-		var doc *Document
+		var doc *register.Document
 		for i := s.Start; i < s.End && doc == nil; i++ {
 			if !ev.matched[i] || ev.covered[i] || ev.tags[i] {
 				continue
@@ -641,7 +642,7 @@ func counterTokens(text string, toks []text.Token) []int {
 // and times of its own that none of those documents has: "Bills will rise
 // by 9 per cent: <the release>" when the release says 5.
 func (ev *evaluation) pointerFacts() []string {
-	var docs []*Document
+	var docs []*register.Document
 	for _, l := range ev.d.Links {
 		if doc := ev.e.Register.Resolve(l.URL); doc != nil && doc.PublicAt(ev.e.Now) {
 			docs = append(docs, doc)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 )
 
@@ -27,18 +28,18 @@ import (
 
 // releases generates n press releases of 300–600 words drawn with a Zipf
 // distribution from a vocabulary of 20,000 made-up words, from seed.
-func releases(n int, seed uint64) []policy.RegisterFile {
+func releases(n int, seed uint64) []register.File {
 	rng := rand.New(rand.NewPCG(seed, seed^0x51))
 	vocab := vocabulary(20000, rng)
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(seed+1, seed+2)), 1.1, 2, uint64(len(vocab)-1))
-	out := make([]policy.RegisterFile, n)
+	out := make([]register.File, n)
 	for i := range out {
 		out[i] = release(i, rng, func() string { return vocab[zipf.Uint64()] })
 	}
 	return out
 }
 
-func release(i int, rng *rand.Rand, word func() string) policy.RegisterFile {
+func release(i int, rng *rand.Rand, word func() string) register.File {
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\ntitle: Release %d\npublished_at: 2025-%02d-%02d\nurl: https://www.example.gov.uk/news/%06d\n---\n", i, 1+i%12, 1+i%28, i)
 	for n := 300 + rng.IntN(301); n > 0; {
@@ -55,7 +56,7 @@ func release(i int, rng *rand.Rand, word func() string) policy.RegisterFile {
 			b.WriteString("\n\n")
 		}
 	}
-	return policy.RegisterFile{Path: fmt.Sprintf("published/%d/%02d/release-%06d.md", 2016+i%10, 1+i%12, i), Data: []byte(b.String())}
+	return register.File{Path: fmt.Sprintf("published/%d/%02d/release-%06d.md", 2016+i%10, 1+i%12, i), Data: []byte(b.String())}
 }
 
 func heapInuse() uint64 {
@@ -74,7 +75,7 @@ func BenchmarkRegisterIndex(b *testing.B) {
 	for _, n := range regSizes {
 		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
 			files := releases(n, 7)
-			var reg *policy.Register
+			var reg *register.Register
 			before := heapInuse()
 			b.ResetTimer()
 			for b.Loop() {
@@ -161,10 +162,10 @@ func TestRegisterCloneUpdates(t *testing.T) {
 		current[f.Path] = f.Data
 	}
 	base := policy.LoadBase(policy.MapTree(current))
-	probe := func(reg *policy.Register, probeText string) string {
+	probe := func(reg *register.Register, probeText string) string {
 		var b strings.Builder
 		words := text.Words(probeText)
-		for _, r := range reg.Match(words, policy.GuaranteedRun, [][2]int{{0, 4}, {2, 6}}, []string{"published/2016/01/release-000000.md"}) {
+		for _, r := range reg.Match(words, register.GuaranteedRun, [][2]int{{0, 4}, {2, 6}}, []string{"published/2016/01/release-000000.md"}) {
 			fmt.Fprintf(&b, "%s %d-%d@%d;", r.Doc.Path, r.Start, r.End, r.DocPos)
 		}
 		return b.String()
@@ -186,7 +187,7 @@ func TestRegisterCloneUpdates(t *testing.T) {
 		return "zz yy " + strings.Join(doc[at:at+6+rng.IntN(14)], " ") + " xx " + word()
 	}
 	type saved struct {
-		reg    *policy.Register
+		reg    *register.Register
 		drafts []string
 		want   []string
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/policy"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 )
 
@@ -99,7 +100,7 @@ func TestDocumentPublicAt(t *testing.T) {
 		{day(1), day(3), day(3), true},
 	}
 	for i, c := range cases {
-		d := &policy.Document{PublishedAt: c.published, EmbargoUntil: c.embargo}
+		d := &register.Document{PublishedAt: c.published, EmbargoUntil: c.embargo}
 		if got := d.PublicAt(c.at); got != c.want {
 			t.Errorf("%d: PublicAt = %v, want %v", i, got, c.want)
 		}
@@ -110,18 +111,18 @@ func TestDocumentPublicAt(t *testing.T) {
 // count as published.
 func pub(text string) []byte { return []byte("---\npublished_at: 2026-01-01T00:00:00Z\n---\n" + text) }
 
-func matchWords(r *policy.Register, s string) []policy.Run {
+func matchWords(r *register.Register, s string) []register.Run {
 	return r.Match(text.Words(s), 6, nil, nil)
 }
 
 func TestRegisterAddRemoveReplace(t *testing.T) {
-	r := policy.NewRegister()
+	r := register.New()
 	const v1 = "The library on Station Road will open until eight every weekday from December."
 	const v2 = "The swimming pool on Mill Lane will close for repairs during the whole of January."
-	if fs := r.Add("published/a.md", pub(v1)); len(fs) != 0 {
+	if fs := policy.AddToRegister(r, "published/a.md", pub(v1)); len(fs) != 0 {
 		t.Fatal(fs)
 	}
-	r.Add("published/b.md", pub("Another document about something else entirely, with enough words."))
+	policy.AddToRegister(r, "published/b.md", pub("Another document about something else entirely, with enough words."))
 	if r.Len() != 2 || !slices.Equal(r.Paths(), []string{"published/a.md", "published/b.md"}) {
 		t.Fatalf("Len %d Paths %v", r.Len(), r.Paths())
 	}
@@ -129,7 +130,7 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 		t.Errorf("v1: %+v", runs)
 	}
 	// Replace a with new text: the old text is gone, the new found.
-	r.Add("published/a.md", pub(v2))
+	policy.AddToRegister(r, "published/a.md", pub(v2))
 	if r.Len() != 2 || r.Doc("published/a.md").Words() != len(text.Words(v2)) {
 		t.Errorf("after replace: Len %d", r.Len())
 	}
@@ -140,13 +141,13 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 		t.Errorf("v2: %+v", runs)
 	}
 	// A replacement that cannot be read removes the old version.
-	if fs := r.Add("published/a.md", []byte("---\npublished_at: never\n---\n"+v2)); len(fs) != 1 {
+	if fs := policy.AddToRegister(r, "published/a.md", []byte("---\npublished_at: never\n---\n"+v2)); len(fs) != 1 {
 		t.Errorf("findings %v", fs)
 	}
 	if r.Doc("published/a.md") != nil || r.Len() != 1 || len(matchWords(r, v2)) != 0 {
 		t.Errorf("unreadable replacement kept the old version")
 	}
-	r.Add("published/a.md", pub(v2))
+	policy.AddToRegister(r, "published/a.md", pub(v2))
 	r.Remove("published/a.md")
 	r.Remove("published/never-there.md")
 	if r.Doc("published/a.md") != nil || r.Len() != 1 || len(matchWords(r, v2)) != 0 {
@@ -155,7 +156,7 @@ func TestRegisterAddRemoveReplace(t *testing.T) {
 }
 
 func TestBuildRegister(t *testing.T) {
-	files := []policy.RegisterFile{
+	files := []register.File{
 		{Path: "published/a.md", Data: []byte(floodRelease)},
 		{Path: "published/bad.md", Data: []byte("---\npublished_at: yesterday\n---\nx")},
 		{Path: "published/b.md", Data: []byte(bridgeRelease)},
@@ -182,9 +183,9 @@ func TestBuildRegister(t *testing.T) {
 // TestMatchShortSpans: spans shorter than minRun are found only in
 // documents already matched or named as hints.
 func TestMatchShortSpans(t *testing.T) {
-	r := policy.NewRegister()
-	r.Add("published/a.md", pub("The council has approved the budget for next year. Bins go out Tuesday."))
-	r.Add("published/b.md", pub("Unrelated text. Bins go out Tuesday."))
+	r := register.New()
+	policy.AddToRegister(r, "published/a.md", pub("The council has approved the budget for next year. Bins go out Tuesday."))
+	policy.AddToRegister(r, "published/b.md", pub("Unrelated text. Bins go out Tuesday."))
 	words := text.Words("Bins go out Tuesday.")
 	short := [][2]int{{0, 4}}
 	if runs := r.Match(words, 6, short, nil); len(runs) != 0 {
@@ -234,7 +235,7 @@ func vocabulary(n int, rng *rand.Rand) []string {
 func TestMatchFindsEveryLongRun(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	vocab := vocabulary(300, rng) // small, so grams repeat across documents
-	r := policy.NewRegister()
+	r := register.New()
 	docs := make([][]string, 200)
 	for i := range docs {
 		n := 300 + rng.IntN(2000)
@@ -243,10 +244,10 @@ func TestMatchFindsEveryLongRun(t *testing.T) {
 			ws[j] = vocab[rng.IntN(len(vocab))]
 		}
 		docs[i] = ws
-		r.Add(fmt.Sprintf("published/%03d.md", i), pub(strings.Join(ws, " ")))
+		policy.AddToRegister(r, fmt.Sprintf("published/%03d.md", i), pub(strings.Join(ws, " ")))
 	}
-	if policy.GuaranteedRun != 6 {
-		t.Fatalf("GuaranteedRun = %d", policy.GuaranteedRun)
+	if register.GuaranteedRun != 6 {
+		t.Fatalf("GuaranteedRun = %d", register.GuaranteedRun)
 	}
 	iterations := 3000
 	if testing.Short() {
@@ -255,9 +256,9 @@ func TestMatchFindsEveryLongRun(t *testing.T) {
 	for it := 0; it < iterations; it++ {
 		di := rng.IntN(len(docs))
 		doc := docs[di]
-		length := policy.GuaranteedRun + rng.IntN(40)
+		length := register.GuaranteedRun + rng.IntN(40)
 		if rng.IntN(10) == 0 {
-			length = policy.GuaranteedRun // the shortest is the hardest
+			length = register.GuaranteedRun // the shortest is the hardest
 		}
 		pos := rng.IntN(len(doc) - length + 1)
 		if rng.IntN(10) == 0 {
@@ -277,8 +278,8 @@ func TestMatchFindsEveryLongRun(t *testing.T) {
 		}
 		path := fmt.Sprintf("published/%03d.md", di)
 		found := false
-		for _, run := range r.Match(draft, policy.GuaranteedRun, nil, nil) {
-			if run.End-run.Start < policy.GuaranteedRun {
+		for _, run := range r.Match(draft, register.GuaranteedRun, nil, nil) {
+			if run.End-run.Start < register.GuaranteedRun {
 				t.Fatalf("run shorter than minRun: %+v", run)
 			}
 			if run.Doc.Path == path && run.Start == pre && run.End == pre+length && run.DocPos == pos {
@@ -294,9 +295,9 @@ func TestMatchFindsEveryLongRun(t *testing.T) {
 // TestMatchConcurrent runs matches while documents are added and removed
 // (run with -race).
 func TestMatchConcurrent(t *testing.T) {
-	r := policy.NewRegister()
+	r := register.New()
 	const text = "The library on Station Road will open until eight every weekday from December."
-	r.Add("published/a.md", pub(text))
+	policy.AddToRegister(r, "published/a.md", pub(text))
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -311,7 +312,7 @@ func TestMatchConcurrent(t *testing.T) {
 	}
 	for i := 0; i < 200; i++ {
 		p := fmt.Sprintf("published/%d.md", i%5)
-		r.Add(p, pub(text))
+		policy.AddToRegister(r, p, pub(text))
 		if i%3 == 0 {
 			r.Remove(p)
 		}

@@ -1,4 +1,4 @@
-package policy
+package register
 
 import (
 	"math/rand/v2"

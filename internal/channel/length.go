@@ -74,16 +74,52 @@ const (
 //   - linkedin: 3,000 characters; facebook: 63,206 characters.
 //   - forum, blog-comment: counted in graphemes, no limit.
 func DefaultLengthRules() map[string]LengthRule {
-	return map[string]LengthRule{
-		"x":            {Method: LengthMethodTwitter, Max: 280},
-		"bluesky":      {Method: LengthMethodGraphemes, Max: 300, MaxBytes: 3000},
-		"mastodon":     {Method: LengthMethodGraphemes, Max: 500, URLLength: 23, ShortMentions: true},
-		"threads":      {Method: LengthMethodCharacters, Max: 500, MaxLinks: 5},
-		"linkedin":     {Method: LengthMethodCharacters, Max: 3000},
-		"facebook":     {Method: LengthMethodCharacters, Max: 63206},
-		"forum":        {Method: LengthMethodGraphemes},
-		"blog-comment": {Method: LengthMethodGraphemes},
+	rules := make(map[string]LengthRule, len(channels))
+	for _, c := range channels {
+		rules[c.id] = c.rule
 	}
+	return rules
+}
+
+// spec is what clearance knows of a channel by default.
+type spec struct {
+	id     string     // the name drafts give in channel:
+	name   string     // how messages name the channel
+	thread bool       // a draft may be a thread, its posts separated by a line ---
+	rule   LengthRule // the length rule, unless the config overrides it
+}
+
+// channels are the channels clearance knows by default, in the order
+// Names lists them; the config may add more under channels.
+var channels = []spec{
+	{"x", "X", true, LengthRule{Method: LengthMethodTwitter, Max: 280}},
+	{"bluesky", "Bluesky", true, LengthRule{Method: LengthMethodGraphemes, Max: 300, MaxBytes: 3000}},
+	{"mastodon", "Mastodon", true, LengthRule{Method: LengthMethodGraphemes, Max: 500, URLLength: 23, ShortMentions: true}},
+	{"threads", "Threads", true, LengthRule{Method: LengthMethodCharacters, Max: 500, MaxLinks: 5}},
+	{"linkedin", "LinkedIn", false, LengthRule{Method: LengthMethodCharacters, Max: 3000}},
+	{"facebook", "Facebook", false, LengthRule{Method: LengthMethodCharacters, Max: 63206}},
+	{"forum", "the forum", false, LengthRule{Method: LengthMethodGraphemes}},
+	{"blog-comment", "a blog comment", false, LengthRule{Method: LengthMethodGraphemes}},
+}
+
+// Names returns the channels clearance knows by default, in a fixed order.
+func Names() []string {
+	names := make([]string, len(channels))
+	for i, c := range channels {
+		names[i] = c.id
+	}
+	return names
+}
+
+// Thread reports whether a draft for the channel named ch may be a thread,
+// its posts separated by a line ---.
+func Thread(ch string) bool {
+	for _, c := range channels {
+		if c.id == ch {
+			return c.thread
+		}
+	}
+	return false
 }
 
 // CountLength counts text the way rule.Method says:
@@ -975,25 +1011,13 @@ func (r LengthRule) countingNote(name, text string) string {
 
 // lengthChannelName is how messages name a channel.
 func lengthChannelName(channel string) string {
-	switch channel {
-	case "":
+	if channel == "" {
 		return "this channel"
-	case "x":
-		return "X"
-	case "bluesky":
-		return "Bluesky"
-	case "mastodon":
-		return "Mastodon"
-	case "threads":
-		return "Threads"
-	case "linkedin":
-		return "LinkedIn"
-	case "facebook":
-		return "Facebook"
-	case "forum":
-		return "the forum"
-	case "blog-comment":
-		return "a blog comment"
+	}
+	for _, c := range channels {
+		if c.id == channel {
+			return c.name
+		}
 	}
 	return channel
 }

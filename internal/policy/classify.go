@@ -279,7 +279,7 @@ func (ev *evaluation) checkLength() {
 		return
 	}
 	ev.res.LengthLimit = rule.Max
-	if len(d.Parts) > 1 && threadChannels[d.Channel] {
+	if len(d.Parts) > 1 && channel.Thread(d.Channel) {
 		// A thread: each post is counted on its own.
 		for i, p := range d.Parts {
 			ev.res.Length = max(ev.res.Length, channel.CountLength(p.Text, rule))
@@ -294,10 +294,6 @@ func (ev *evaluation) checkLength() {
 		ev.add(RuleLength, Error, d.BodyLine, "%s", msg)
 	}
 }
-
-// threadChannels are the channels where a draft may be a thread, its
-// posts separated by a line ---.
-var threadChannels = map[string]bool{"x": true, "bluesky": true, "mastodon": true, "threads": true}
 
 var internalSuffixes = []string{".local", ".internal", ".intranet", ".corp", ".lan", ".home.arpa", ".localdomain", ".test", ".invalid"}
 

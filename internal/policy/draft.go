@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/clearance-dev/clearance/internal/channel"
 	"github.com/clearance-dev/clearance/internal/text"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -28,7 +29,7 @@ const maxFrontMatterBytes = 64 << 10
 
 // Channels are the channels clearance knows by default; the config may add
 // more under channels.
-var Channels = []string{"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "forum", "blog-comment"}
+var Channels = channel.Names()
 
 // Draft is a parsed planned post or reply.
 type Draft struct {
@@ -852,7 +853,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 				}
 				walk(c, inLink)
 				pb.sep("\n\n")
-				if threadChannels[d.Channel] && setextBreak(node, body, starts) {
+				if channel.Thread(d.Channel) && setextBreak(node, body, starts) {
 					pb.breaks = append(pb.breaks, pb.b.Len())
 				}
 			case *ast.FencedCodeBlock, *ast.CodeBlock:

@@ -335,6 +335,11 @@ func TestCheckSymlink(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "nowhere.md"), filepath.Join(dir, "posts", "dangling.md")); err != nil {
 		t.Skip(err)
 	}
+	// A link to a folder of drafts that are not in a draft folder: they
+	// would be posted from posts/linked/ unseen.
+	if err := os.Symlink("../elsewhere", filepath.Join(dir, "posts", "linked")); err != nil {
+		t.Skip(err)
+	}
 	code, out, errOut := runApp(t, "check", "--repo", dir, "--format", "json", fixedNow)
 	if code != 1 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -368,6 +373,7 @@ func TestCheckSymlink(t *testing.T) {
 		"posts/a.md":        "pointer: ",
 		"posts/link.md":     "new-content: error unreadable",
 		"posts/dangling.md": "new-content: error unreadable",
+		"posts/linked":      "new-content: error unreadable",
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %v", got)
@@ -378,6 +384,9 @@ func TestCheckSymlink(t *testing.T) {
 		}
 	}
 	// Named on the command line, it is checked the same way.
+	if !strings.Contains(out, `posts/linked is a symbolic link (to ../elsewhere)`) {
+		t.Errorf("the folder link's error does not name it and its target:\n%s", out)
+	}
 	code, paths, _ := checkPaths(t, "--repo", dir, "posts/link.md")
 	if code != 1 || !slices.Equal(paths, []string{"posts/link.md"}) {
 		t.Errorf("exit %d, paths %v", code, paths)

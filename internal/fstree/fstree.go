@@ -2,12 +2,15 @@
 package fstree
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/clearance-dev/clearance/internal/policy"
 )
 
 // Dir is a content repo's working tree on disk. Files are listed once, when
@@ -61,6 +64,9 @@ func Open(root string) (*Dir, error) {
 	return d, nil
 }
 
+// IsLink implements policy.LinkTree.
+func (d *Dir) IsLink(p string) bool { return d.kinds[p]&fs.ModeSymlink != 0 }
+
 // Root is the folder the tree was opened at.
 func (d *Dir) Root() string { return d.root }
 
@@ -68,13 +74,14 @@ func (d *Dir) Root() string { return d.root }
 func (d *Dir) Paths() []string { return d.paths }
 
 // ReadFile implements policy.Tree. Symbolic links and submodules are not
-// followed: they are reported as errors, since GitHub would not show their
-// content as a file either.
+// followed: they are reported as errors (policy.LinkProblem), since GitHub
+// would not show their content as a file either.
 func (d *Dir) ReadFile(p string) ([]byte, error) {
 	if k, ok := d.kinds[p]; ok {
 		switch {
 		case k&fs.ModeSymlink != 0:
-			return nil, fmt.Errorf("%s is a symbolic link, not a file; put the draft itself here", p)
+			target, _ := os.Readlink(filepath.Join(d.root, filepath.FromSlash(p)))
+			return nil, errors.New(policy.LinkProblem(p, target))
 		case k&fs.ModeDir != 0:
 			return nil, fmt.Errorf("%s is a submodule, not a file; put the draft itself here", p)
 		default:

@@ -67,3 +67,29 @@ func TestGlobSet(t *testing.T) {
 		t.Errorf("DraftPaths = %v", paths)
 	}
 }
+
+// TestGlobMatchBelow: whether a path below a folder could match, which
+// says whether a link at that folder could hide drafts.
+func TestGlobMatchBelow(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, dir string
+		want         bool
+	}{
+		{"posts/**/*.md", "posts", true},
+		{"posts/**/*.md", "posts/linked", true},
+		{"posts/**/*.md", "posts/a/b/c", true},
+		{"posts/**/*.md", "notes", false},
+		{"posts/*.md", "posts", true},
+		{"posts/*.md", "posts/linked", false}, // posts/linked/x.md is no draft either
+		{"posts/*/*.md", "posts/linked", true},
+		{"posts/*/*.md", "posts/a/b", false},
+		{"**/*.md", "anything/at/all", true},
+		{"statements/**", "statements/x", true},
+		{"replies/forum/*.md", "replies", true},
+		{"replies/forum/*.md", "replies/blog", false},
+	} {
+		if got := policy.CompileGlob(tc.pattern).MatchBelow(tc.dir); got != tc.want {
+			t.Errorf("%q below %q: %v; want %v", tc.pattern, tc.dir, got, tc.want)
+		}
+	}
+}

@@ -197,9 +197,12 @@ func (b *Base) Engine(now time.Time) *Engine {
 
 // DraftPaths lists the paths of t that are drafts under the engine's config.
 func (e *Engine) DraftPaths(t Tree) []string {
+	lt, _ := t.(LinkTree)
 	var out []string
 	for _, p := range t.Paths() {
-		if e.IsDraft(p) {
+		// A symbolic link among the drafts is listed too, so that reading
+		// it fails: see LinkProblem.
+		if e.IsDraft(p) || lt != nil && lt.IsLink(p) && e.InDraftFolder(p) {
 			out = append(out, p)
 		}
 	}

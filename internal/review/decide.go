@@ -228,7 +228,9 @@ func Decide(s *Snapshot) *Decision {
 			d.Governed = append(d.Governed, g)
 		case f.Status == "removed":
 			continue
-		case engine.IsDraft(f.Path):
+		case engine.IsDraft(f.Path), f.ReadErr != "" && engine.InDraftFolder(f.Path):
+			// (A file that is not a draft but could not be read where
+			// drafts are is a link to a folder of them: it fails too.)
 			d.Drafts = append(d.Drafts, decideDraft(s, engine, f, latest))
 		}
 	}

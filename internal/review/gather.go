@@ -235,14 +235,19 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 		rv.noteFileSHAs(s)
 	}
 	// What depends on the files, the reviews and the base.
-	var dErr, fErr, mErr error
+	var dErr, fErr, mErr, lErr error
 	if len(errs) == 0 && s.Base.Config != nil {
 		var wg sync.WaitGroup
-		wg.Add(3)
+		var links map[int]string
+		wg.Add(4)
 		go func() { defer wg.Done(); dErr = rv.readDrafts(ctx, gh, s) }()
 		go func() { defer wg.Done(); fErr = rv.reviewFileSHAs(ctx, gh, s) }()
 		go func() { defer wg.Done(); mErr = rv.memberships(ctx, gh, s) }()
+		go func() { defer wg.Done(); links, lErr = rv.links(ctx, gh, s) }()
 		wg.Wait()
+		for i, why := range links {
+			s.Files[i].Content, s.Files[i].ReadErr = nil, why
+		}
 	}
 	var err4, err5, err6 error
 	s.CheckRuns, err4 = checksF.get()
@@ -251,7 +256,7 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 	fail("finding clearance's comment", err5)
 	fail("listing review comments", err6)
 	fail("listing check runs", err4)
-	for _, err := range []error{dErr, fErr, mErr} {
+	for _, err := range []error{dErr, fErr, mErr, lErr} {
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -27,3 +27,27 @@ func TestContentFromPatch(t *testing.T) {
 		t.Errorf("GitBlobSHA = %s", got)
 	}
 }
+
+// TestLinkShaped: how a symbolic link shows in a pull request's patch (its
+// target, one line with no line break at the end), and what is not one.
+func TestLinkShaped(t *testing.T) {
+	for _, tc := range []struct {
+		patch, target string
+		ok            bool
+	}{
+		{"@@ -0,0 +1 @@\n+../notes\n\\ No newline at end of file", "../notes", true},
+		{"@@ -1 +1 @@\n-../old\n\\ No newline at end of file\n+../notes\n\\ No newline at end of file", "../notes", true},
+		{"@@ -0,0 +1 @@\n+../notes\n", "", false},                            // ends with a line break: a text file
+		{"@@ -0,0 +1,2 @@\n+a\n+b\n\\ No newline at end of file", "", false}, // two lines
+		{"@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file", "", false},
+		{"", "", false}, // binary: no patch
+	} {
+		target, ok := linkShaped(ChangedFile{Status: "added", Patch: tc.patch})
+		if ok != tc.ok || ok && target != tc.target {
+			t.Errorf("%q: %q %v; want %q %v", tc.patch, target, ok, tc.target, tc.ok)
+		}
+	}
+	if _, ok := linkShaped(ChangedFile{Status: "removed", Patch: "@@ -1 +0,0 @@\n-../notes\n\\ No newline at end of file"}); ok {
+		t.Error("a removed link needs no look-up")
+	}
+}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -68,6 +69,37 @@ func TestRegisterRemovalNeedsPolicyApproval(t *testing.T) {
 	h.expectCheck(n, "!success")
 	h.review(n, "alice", "APPROVED") // policy
 	h.expectCheck(n, "success")
+}
+
+// TestFolderLinkAmongDrafts: a symbolic link to a folder inside the draft
+// folders would carry the drafts behind it past review (a checkout follows
+// it; GitHub lists only the link). It fails, naming the link and its
+// target; an ordinary pull request costs no read of the head tree for it.
+func TestFolderLinkAmongDrafts(t *testing.T) {
+	h := newHarness(t, nil)
+	h.gh.Commit(owner, repoName, "linked", map[string]string{"notes/plan.md": viewDraft("We think the council got this badly wrong.")})
+	h.gh.CommitSymlink(owner, repoName, "linked", "posts/linked", "../notes")
+	n := h.gh.OpenPR(owner, repoName, "linked", "main", "Link the notes", "dana")
+	h.deliver("pull_request", h.prEvent("opened", n, "dana"))
+	h.expectCheck(n, "!success")
+	if text := h.checkText(n); !strings.Contains(text, "posts/linked is a symbolic link (to ../notes)") {
+		t.Errorf("the check does not name the link:\n%s", clipText(text, 3000))
+	}
+	// A text file of one line without a line break that is not a link
+	// is looked up once, and is not an error.
+	h.gh.ResetCalls()
+	free := h.open("one-line", "dana", map[string]string{"posts/notes.txt": "see the plan", libraryPost: h.files[libraryPost]})
+	h.expectCheck(free, "success")
+	trees := h.gh.CallCount(http.MethodGet, fmt.Sprintf("/repos/%s/%s/git/trees/%s", owner, repoName, h.head(free)))
+	if trees != 1 {
+		t.Errorf("a one-line text file: %d reads of the head tree; want 1", trees)
+	}
+	h.gh.ResetCalls()
+	plain := h.open("plain", "dana", pick(h.files, libraryPost))
+	h.expectCheck(plain, "success")
+	if trees := h.gh.CallCount(http.MethodGet, fmt.Sprintf("/repos/%s/%s/git/trees/%s", owner, repoName, h.head(plain))); trees != 0 {
+		t.Errorf("an ordinary pull request read the head tree %d times", trees)
+	}
 }
 
 // TestLabelNamesWithSlashes: a configured label with / ? # or % in its

@@ -179,6 +179,8 @@ var eventPermission = map[string]string{
 	"check_run":           "checks",
 	"check_suite":         "checks",
 	"issue_comment":       "issues",
+	"membership":          "members",
+	"organization":        "members",
 	"pull_request":        "pull_requests",
 	"pull_request_review": "pull_requests",
 	"push":                "contents",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
@@ -59,6 +60,19 @@ func (s *Server) AddTeam(orgLogin, teamName string, members ...string) string {
 		o.members[strings.ToLower(m)] = true
 	}
 	return slug
+}
+
+// RemoveTeamMember takes login out of a team of org (as an owner does in
+// the team's settings). The webhook GitHub sends for it (membership,
+// removed) is the test's to deliver.
+func (s *Server) RemoveTeamMember(orgLogin, teamName, login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.findTeam(orgLogin, teamName)
+	if t == nil {
+		panic("githubtest: no team " + orgLogin + "/" + teamName)
+	}
+	t.members = slices.DeleteFunc(t.members, func(m string) bool { return strings.EqualFold(m, login) })
 }
 
 // findTeam finds a team of an organization by slug or name.

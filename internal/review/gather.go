@@ -103,6 +103,14 @@ func (rv *Reviewer) Review(ctx context.Context, gh GitHub, repo Repo, number int
 		defer cancel()
 	}
 	dec := Decide(snap)
+	if snap.Err == nil && dec.Check.Conclusion == ConclusionSuccess && len(snap.cachedMembers) > 0 {
+		if changed, err := rv.confirmMembers(ctx, gh, snap); err != nil {
+			snap.Err = err
+			dec = Decide(snap)
+		} else if changed {
+			dec = Decide(snap)
+		}
+	}
 	ctx, notes := withWriteNotes(ctx)
 	err := Apply(ctx, gh, snap, dec)
 	if snap.Err == nil && memo != nil {
@@ -561,6 +569,9 @@ func (rv *Reviewer) memberships(ctx context.Context, gh GitHub, s *Snapshot) err
 			if ok && !rv.NoCache && !rv.now().After(e.expires) {
 				mu.Lock()
 				record(team, login, e.ok)
+				if e.ok {
+					s.cachedMembers = append(s.cachedMembers, key)
+				}
 				mu.Unlock()
 				continue
 			}

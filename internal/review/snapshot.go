@@ -120,6 +120,10 @@ type Snapshot struct {
 	// Members records team memberships looked up for this evaluation:
 	// Members["org/team"]["login"].
 	Members map[string]map[string]bool
+	// cachedMembers are the "org/team\x00login" memberships of Members
+	// that came from the cache as yes: a success is not written on them
+	// before GitHub confirms them (confirmMembers).
+	cachedMembers []string
 	// Comment is the bot's existing summary comment, if any.
 	Comment *Comment
 	// Fingerprints are the hidden fingerprints of the bot's inline review

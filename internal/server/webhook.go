@@ -152,6 +152,7 @@ func clip(s string) string {
 var handledEvents = map[string]bool{
 	"pull_request": true, "pull_request_review": true, "issue_comment": true, "check_run": true,
 	"check_suite": true, "push": true, "installation": true, "installation_repositories": true,
+	"membership": true, "organization": true,
 }
 
 // routed is what an event asks for.
@@ -165,6 +166,9 @@ type routed struct {
 	ignore string
 	// forget says the App lost access to the installation.
 	forget bool
+	// forgetMember is a login whose team memberships changed: what the
+	// reviewer's cache holds of them is dropped.
+	forgetMember string
 }
 
 // dispatch routes a verified event to jobs and queues them. It returns
@@ -197,6 +201,9 @@ func (s *Server) dispatch(ctx context.Context, log *slog.Logger, event, delivery
 		// Uninstalled or suspended: the cached token must not be used
 		// again, so later events for it find that out and run nothing.
 		s.forget(rt.inst)
+	}
+	if rt.forgetMember != "" {
+		s.reviewer.ForgetMember(rt.forgetMember)
 	}
 	if rt.ignore == "" && rt.inst == 0 {
 		rt.ignore = "the event names no installation"
@@ -367,6 +374,32 @@ func route(event string, parsed any) routed {
 			rt.ignore = "installation " + ev.GetAction() + ": nothing to evaluate"
 		default:
 			rt.ignore = "installation " + ev.GetAction() + " needs no evaluation"
+		}
+	case *github.MembershipEvent:
+		// Someone joined or left a team: approvals counted through it may
+		// count no more (or now count). Every open pull request of the
+		// installation is evaluated again, with that person's memberships
+		// read afresh. (A success is never written on a cached membership
+		// anyway: see review's confirmMembers.)
+		rt.inst, rt.sender = ev.GetInstallation().GetID(), ev.GetSender().GetLogin()
+		switch login := ev.GetMember().GetLogin(); {
+		case ev.GetScope() != "" && ev.GetScope() != "team":
+			rt.ignore = "membership " + ev.GetScope() + " needs no evaluation"
+		case login == "":
+			rt.ignore = "the membership event names nobody"
+		default:
+			rt.forgetMember, rt.jobs = login, []job{installationJob(rt.inst)}
+		}
+	case *github.OrganizationEvent:
+		rt.inst, rt.sender = ev.GetInstallation().GetID(), ev.GetSender().GetLogin()
+		switch login := ev.GetMembership().GetUser().GetLogin(); {
+		case ev.GetAction() != "member_removed":
+			rt.ignore = "organization " + ev.GetAction() + " needs no evaluation"
+		case login == "":
+			rt.ignore = "the organization event names nobody"
+		default:
+			// Leaving the organization takes someone out of its teams.
+			rt.forgetMember, rt.jobs = login, []job{installationJob(rt.inst)}
 		}
 	case *github.InstallationRepositoriesEvent:
 		rt.inst, rt.sender = ev.GetInstallation().GetID(), ev.GetSender().GetLogin()

@@ -59,6 +59,9 @@ type treeEntry struct {
 type signature struct {
 	name, email string
 	when        time.Time
+	// login is the GitHub account the email belongs to ("" none): the
+	// REST API's author and committer of a commit.
+	login string
 }
 
 type commitObj struct {
@@ -389,6 +392,11 @@ func (s *Server) commitEdit(r *Repo, branch, message string, edit func(snap map[
 	}
 	edit(snap)
 	sig := s.signature()
+	if s.commitAs != "" {
+		// A commit by a GitHub account (PushToPRAs): its noreply email.
+		sig.name, sig.email, sig.login = s.commitAs, s.commitAs+"@users.noreply.github.com", s.commitAs
+		s.commitAs = ""
+	}
 	sha := r.writeCommit(snap, []string{parentSHA}, message, sig)
 	r.branches[branch] = sha
 	for _, p := range r.pulls {

@@ -72,6 +72,34 @@ func (s *Server) PushToPR(owner, repo string, number int, files map[string]strin
 	return s.commitLocked(r, p.head, files, deletes)
 }
 
+// PushToPRAs is PushToPR by login: the commit's author and committer are
+// that GitHub account (the pull request commits API shows them).
+func (s *Server) PushToPRAs(owner, repo string, number int, login string, files map[string]string, deletes ...string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.mustRepo(owner, repo)
+	p := s.mustPull(r, number)
+	s.commitAs = login
+	return s.commitLocked(r, p.head, files, deletes)
+}
+
+// GET /repos/{owner}/{repo}/pulls/{number}/commits: oldest first, at most
+// 250, as on GitHub.
+func (s *Server) listPullCommits(c *reqCtx) *response {
+	p := s.pullFor(c)
+	if p == nil {
+		return notFound()
+	}
+	headSHA := c.repo.branches[p.head]
+	all := c.repo.commitsBetween(c.repo.mergeBase(c.repo.branches[p.base], headSHA), headSHA)
+	all = all[:min(len(all), 250)]
+	var out []*github.RepositoryCommit
+	for _, cm := range paginate(s, c, all) {
+		out = append(out, s.repoCommitJSON(c.repo, cm, false))
+	}
+	return jsonResp(http.StatusOK, orEmpty(out))
+}
+
 // ClosePR closes a pull request without merging it.
 func (s *Server) ClosePR(owner, repo string, number int) {
 	s.mu.Lock()

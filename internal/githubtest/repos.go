@@ -306,6 +306,12 @@ func (s *Server) repoCommitJSON(r *Repo, cm *commitObj, withFiles bool) *github.
 	git.SHA, git.NodeID, git.HTMLURL, git.Parents = nil, nil, nil, nil
 	git.CommentCount = ptr(0)
 	rc.Commit = git
+	if cm.author.login != "" {
+		rc.Author = s.userJSON(cm.author.login)
+	}
+	if cm.committer.login != "" {
+		rc.Committer = s.userJSON(cm.committer.login)
+	}
 	if withFiles {
 		parent := ""
 		if len(cm.parents) > 0 {

@@ -92,6 +92,7 @@ func init() {
 	handle(G, repo+"/pulls", authToken, (*Server).listPulls)
 	handle(G, repo+"/pulls/{number}", authToken, (*Server).getPull)
 	handle(G, repo+"/pulls/{number}/files", authToken, (*Server).listPullFiles)
+	handle(G, repo+"/pulls/{number}/commits", authToken, (*Server).listPullCommits)
 	handle(G, repo+"/pulls/{number}/reviews", authToken, (*Server).listReviews)
 	handle(P, repo+"/pulls/{number}/reviews", authToken, (*Server).createReview)
 	handle(G, repo+"/pulls/{number}/reviews/{id}", authToken, (*Server).getReview)

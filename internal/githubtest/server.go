@@ -38,6 +38,8 @@ type Server struct {
 	now     func() time.Time // wall clock: tokens and rate-limit windows
 	logical time.Time        // logical clock: object timestamps
 	ids     map[string]int64
+	// commitAs is the account of the next commit written (PushToPRAs).
+	commitAs string
 
 	repos     map[string]*Repo // key: lower("owner/name")
 	repoList  []*Repo          // creation order

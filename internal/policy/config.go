@@ -56,6 +56,10 @@ type Config struct {
 	// need a different person: one member of both the policy and the
 	// comms team cannot clear a draft alone.
 	DistinctApprovers *bool `yaml:"distinct_approvers" json:"distinct_approvers"`
+	// FourEyes, true unless set false, keeps a person's approval from
+	// counting for a draft whose text they wrote or pushed in the pull
+	// request: nobody clears their own words.
+	FourEyes *bool `yaml:"four_eyes" json:"four_eyes"`
 
 	// rolesSet records whether roles were configured at all.
 	rolesSet bool
@@ -88,6 +92,10 @@ type LexiconConfig struct {
 
 // Distinct reports whether each required role needs a different person.
 func (c *Config) Distinct() bool { return c.DistinctApprovers == nil || *c.DistinctApprovers }
+
+// FourEyesOn reports whether an approval from someone who changed a
+// draft's text in the pull request is left out.
+func (c *Config) FourEyesOn() bool { return c.FourEyes == nil || *c.FourEyes }
 
 // DefaultConfig returns the configuration used when the repo has no
 // .github/clearance.yml.

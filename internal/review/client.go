@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -190,6 +191,58 @@ func (c *Client) Reviews(ctx context.Context, repo Repo, number int) ([]Review, 
 		}
 		for _, r := range rs {
 			out = append(out, Review{ID: r.GetID(), User: r.GetUser().GetLogin(), State: r.GetState(), CommitID: r.GetCommitID(), SubmittedAt: r.GetSubmittedAt().Time})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// Commits implements GitHub.
+func (c *Client) Commits(ctx context.Context, repo Repo, number int) ([]Commit, error) {
+	var out []Commit
+	opts := &github.ListOptions{PerPage: perPage}
+	for {
+		cs, resp, err := c.gh.PullRequests.ListCommits(ctx, repo.Owner, repo.Name, number, opts)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for _, cm := range cs {
+			out = append(out, Commit{SHA: cm.GetSHA(), People: people(cm.GetAuthor().GetLogin(), cm.GetCommitter().GetLogin())})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// people are the distinct logins among logins, "" left out.
+func people(logins ...string) []string {
+	var out []string
+	for _, l := range logins {
+		if l != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, l) }) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// CommitFiles implements GitHub.
+func (c *Client) CommitFiles(ctx context.Context, repo Repo, sha string) ([]string, error) {
+	var out []string
+	opts := &github.ListOptions{PerPage: perPage}
+	for {
+		cm, resp, err := c.gh.Repositories.GetCommit(ctx, repo.Owner, repo.Name, sha, opts)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for _, f := range cm.Files {
+			out = append(out, f.GetFilename())
+			if f.GetPreviousFilename() != "" {
+				out = append(out, f.GetPreviousFilename())
+			}
 		}
 		if resp.NextPage == 0 {
 			return out, nil

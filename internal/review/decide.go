@@ -64,6 +64,10 @@ type DraftReview struct {
 	// Shared lists, per role, approvers who count for another role
 	// already (see policy.Config.DistinctApprovers).
 	Shared map[string][]string
+	// OwnWords lists approvers left out under four eyes: they authored or
+	// committed a commit of the pull request that changed this draft
+	// (login -> that commit's SHA).
+	OwnWords map[string]string
 	// Blockers requested changes and have not approved since.
 	Blockers []string
 }
@@ -354,11 +358,22 @@ func decideDraft(s *Snapshot, e *policy.Engine, f ChangedFile, latest map[string
 			dr.Blockers = append(dr.Blockers, r.User)
 		}
 	}
+	var wrote map[string]string // four eyes: who changed this text in the pull request
+	if s.Base.Config.FourEyesOn() {
+		wrote = changedBy(s, f.Path)
+	}
 	for _, role := range s.Base.Config.RequiredRoles {
 		owners := res.Reviewers[role]
 		for _, login := range logins {
 			r := latest[login]
 			if r.State != "APPROVED" || !isOwner(s, owners, login) {
+				continue
+			}
+			if sha := wrote[login]; sha != "" {
+				if dr.OwnWords == nil {
+					dr.OwnWords = map[string]string{}
+				}
+				dr.OwnWords[r.User] = sha
 				continue
 			}
 			if current(r, f, s.PR.HeadSHA) {

@@ -367,3 +367,37 @@ func TestCheckNameNamesAnotherBase(t *testing.T) {
 		t.Errorf("into release-2026: %q", d.Check.Name)
 	}
 }
+
+// TestFourEyes: an approval does not count from someone who authored or
+// committed a commit of the pull request that changed the draft; a commit
+// of theirs that changed another file does not matter; four_eyes: false
+// counts them.
+func TestFourEyes(t *testing.T) {
+	f := file("posts/view.md", newDraft)
+	s := snapshot(t, f)
+	s.Reviews = []Review{approve("pat", "head1", 1), approve("cal", "head1", 2)}
+	s.Commits = []Commit{{SHA: "c1aaaaaaaa", People: []string{"alice"}, Files: []string{"posts/view.md"}},
+		{SHA: "c2bbbbbbbb", People: []string{"Pat"}, Files: []string{"posts/view.md"}}}
+	d := Decide(s)
+	if d.Check.Conclusion == ConclusionSuccess || d.Check.Title != "Waiting for policy approval of posts/view.md" {
+		t.Fatalf("pat pushed the text and approved it: %s %q", d.Check.Conclusion, d.Check.Title)
+	}
+	if got := d.Drafts[0].OwnWords; got["pat"] != "c2bbbbbbbb" || len(got) != 1 {
+		t.Errorf("left out: %v", got)
+	}
+	if !strings.Contains(d.Comment, "@pat approved, but that does not count: @pat wrote or pushed a change to this text in this pull request (commit c2bbbbb)") {
+		t.Errorf("the comment does not say why pat's approval is left out:\n%s", d.Comment)
+	}
+	// pat's commit changed another draft only: the approval counts here.
+	s.Commits[1].Files = []string{"posts/other.md"}
+	if d := Decide(s); d.Check.Conclusion != ConclusionSuccess {
+		t.Errorf("pat changed another file: %s %q", d.Check.Conclusion, d.Check.Title)
+	}
+	// Turned off.
+	s.Commits[1].Files = []string{"posts/view.md"}
+	off := false
+	s.Base.Config.FourEyes = &off
+	if d := Decide(s); d.Check.Conclusion != ConclusionSuccess {
+		t.Errorf("four_eyes: false: %s %q", d.Check.Conclusion, d.Check.Title)
+	}
+}

@@ -38,8 +38,10 @@ type Reviewer struct {
 	mu       sync.Mutex
 	fileSHAs map[string]string
 	members  map[string]memberEntry
-	prs      map[string]*prMemo
-	branches map[string]string // repository -> last base branch seen
+	// commitPaths caches the paths each commit changed, by SHA.
+	commitPaths map[string][]string
+	prs         map[string]*prMemo
+	branches    map[string]string // repository -> last base branch seen
 }
 
 type memberEntry struct {
@@ -243,11 +245,12 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 		rv.noteFileSHAs(s)
 	}
 	// What depends on the files, the reviews and the base.
-	var dErr, fErr, mErr, lErr error
+	var dErr, fErr, mErr, lErr, cErr error
 	if len(errs) == 0 && s.Base.Config != nil {
 		var wg sync.WaitGroup
 		var links map[int]string
-		wg.Add(4)
+		wg.Add(5)
+		go func() { defer wg.Done(); cErr = rv.commitFiles(ctx, gh, s) }()
 		go func() { defer wg.Done(); dErr = rv.readDrafts(ctx, gh, s) }()
 		go func() { defer wg.Done(); fErr = rv.reviewFileSHAs(ctx, gh, s) }()
 		go func() { defer wg.Done(); mErr = rv.memberships(ctx, gh, s) }()
@@ -264,7 +267,7 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 	fail("finding clearance's comment", err5)
 	fail("listing review comments", err6)
 	fail("listing check runs", err4)
-	for _, err := range []error{dErr, fErr, mErr, lErr} {
+	for _, err := range []error{dErr, fErr, mErr, lErr, cErr} {
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -20,6 +20,12 @@ type GitHub interface {
 	// FileSHA is the blob SHA of path at commit, "" when absent.
 	FileSHA(ctx context.Context, repo Repo, commit, path string) (string, error)
 	Reviews(ctx context.Context, repo Repo, number int) ([]Review, error)
+	// Commits lists the pull request's commits (GitHub lists at most 250),
+	// without their files.
+	Commits(ctx context.Context, repo Repo, number int) ([]Commit, error)
+	// CommitFiles lists the paths a commit changed against its first
+	// parent.
+	CommitFiles(ctx context.Context, repo Repo, sha string) ([]string, error)
 	IsTeamMember(ctx context.Context, org, team, login string) (bool, error)
 	// BotComment finds the bot's summary comment (by SummaryMarker).
 	BotComment(ctx context.Context, repo Repo, number int) (*Comment, error)

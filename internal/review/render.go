@@ -415,6 +415,7 @@ func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
 			if len(dr.Blockers) > 0 {
 				fmt.Fprintf(&b, "- changes requested by %s\n", strings.Join(atAll(dr.Blockers), ", "))
 			}
+			b.WriteString(ownWordsNote(dr))
 		}
 		b.WriteString("\n")
 	}

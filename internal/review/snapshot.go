@@ -85,6 +85,17 @@ type Review struct {
 	FileSHAs map[string]string
 }
 
+// Commit is one commit of a pull request.
+type Commit struct {
+	SHA string
+	// People are the GitHub logins of its author and committer ("" when
+	// GitHub knows no account for the email).
+	People []string
+	// Files are the paths it changed; nil when not read (only the commits
+	// of someone who approved are read: see fourEyes).
+	Files []string
+}
+
 // Comment is the bot's summary comment on the pull request.
 type Comment struct {
 	ID   int64
@@ -117,6 +128,9 @@ type Snapshot struct {
 	BaseSHA string
 	Files   []ChangedFile
 	Reviews []Review
+	// Commits are the pull request's commits, for four eyes (see
+	// policy.Config.FourEyes).
+	Commits []Commit
 	// Members records team memberships looked up for this evaluation:
 	// Members["org/team"]["login"].
 	Members map[string]map[string]bool

@@ -18,7 +18,7 @@ import (
 // so, wrap it in guard.go; then update the lists here.
 func TestGuardCoversEveryWrite(t *testing.T) {
 	reads := []string{"Archive", "Compare", "BotComment", "BotFingerprints", "Blob", "BranchSHA", "ChangedFiles", "CheckRuns",
-		"FileSHA", "IsTeamMember", "PullRequest", "Reviews", "Tree"}
+		"CommitFiles", "Commits", "FileSHA", "IsTeamMember", "PullRequest", "Reviews", "Tree"}
 	writes := []string{"AddLabels", "CreateCheckRun", "CreateComment", "CreateReview", "EditComment", "RemoveLabel",
 		"RequestReviewers", "UpdateCheckRun"}
 	known := map[string]bool{}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-github/v60/github"
@@ -75,4 +76,31 @@ func TestMembershipAddedCounts(t *testing.T) {
 	h.gh.AddTeam(owner, "policy-team", "bea")
 	h.deliver("membership", h.membershipEvent("added", "bea", "policy-team"))
 	h.expectCheck(n, "success")
+}
+
+// TestFourEyesPusherApprovingOwnText: dana opens the pull request; alice,
+// a policy owner, pushes new text into it and approves it. Her approval
+// does not count (she wrote that text), and the comment says so; amir's
+// does.
+func TestFourEyesPusherApprovingOwnText(t *testing.T) {
+	h := newHarness(t, nil)
+	n := h.open("g", "dana", pick(h.files, grittingPost))
+	h.review(n, "carol", "APPROVED") // comms
+	h.gh.PushToPRAs(owner, repoName, n, "alice", map[string]string{grittingPost: h.files[grittingPost] + "\nWe will grit the school routes first.\n"})
+	h.deliver("pull_request", h.prEvent("synchronize", n, "dana"))
+	h.review(n, "carol", "APPROVED") // comms again, on the new text
+	h.review(n, "alice", "APPROVED")
+	h.expectCheck(n, "!success", "Waiting for policy")
+	if body := lastBody(h.botComments(n)); !strings.Contains(body, "@alice approved, but that does not count: @alice wrote or pushed a change to this text") {
+		t.Errorf("the comment does not say why alice's approval is left out:\n%s", body)
+	}
+	h.review(n, "amir", "APPROVED") // policy, who did not write it
+	h.expectCheck(n, "success")
+}
+
+func lastBody(cs []*github.IssueComment) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	return cs[len(cs)-1].GetBody()
 }

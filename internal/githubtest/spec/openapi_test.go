@@ -188,6 +188,7 @@ func TestSpecConformance(t *testing.T) {
 		fails(t, 404)(inst.PullRequests.Get(ctx, o, r, 99))
 		ok(t)(inst.PullRequests.ListFiles(ctx, o, r, f.pr, &github.ListOptions{PerPage: 1}))
 		fails(t, 404)(inst.PullRequests.ListFiles(ctx, o, r, 99, nil))
+		ok(t)(inst.PullRequests.ListCommits(ctx, o, r, f.pr, &github.ListOptions{PerPage: 1}))
 
 		ok(t)(inst.PullRequests.RequestReviewers(ctx, o, r, f.pr, github.ReviewersRequest{Reviewers: []string{"dave"}, TeamReviewers: []string{"social-media"}}))
 		fails(t, 422)(inst.PullRequests.RequestReviewers(ctx, o, r, f.pr, github.ReviewersRequest{Reviewers: []string{"alice"}}))

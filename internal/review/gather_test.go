@@ -42,12 +42,12 @@ func TestLinkShaped(t *testing.T) {
 		{"@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file", "", false},
 		{"", "", false}, // binary: no patch
 	} {
-		target, ok := linkShaped(ChangedFile{Status: "added", Patch: tc.patch})
+		target, ok := linkShaped("added", tc.patch)
 		if ok != tc.ok || ok && target != tc.target {
 			t.Errorf("%q: %q %v; want %q %v", tc.patch, target, ok, tc.target, tc.ok)
 		}
 	}
-	if _, ok := linkShaped(ChangedFile{Status: "removed", Patch: "@@ -1 +0,0 @@\n-../notes\n\\ No newline at end of file"}); ok {
+	if _, ok := linkShaped("removed", "@@ -1 +0,0 @@\n-../notes\n\\ No newline at end of file"); ok {
 		t.Error("a removed link needs no look-up")
 	}
 }

@@ -14,13 +14,13 @@ import (
 // changed file of that shape where drafts are is looked up in the head
 // commit's tree (one call, only then), which gives its mode.
 
-// linkShaped reports whether a changed file's patch is that of a symbolic
+// linkShaped reports whether a changed file's status and patch are those of a symbolic
 // link: its new text is one line with no line break at the end.
-func linkShaped(f ChangedFile) (target string, ok bool) {
-	if f.Status == "removed" || f.Patch == "" {
+func linkShaped(status, patch string) (target string, ok bool) {
+	if status == "removed" || patch == "" {
 		return "", false
 	}
-	lines := strings.Split(f.Patch, "\n")
+	lines := strings.Split(patch, "\n")
 	added, noEOL := 0, false
 	for i, l := range lines {
 		switch {
@@ -40,8 +40,9 @@ func linkShaped(f ChangedFile) (target string, ok bool) {
 func (rv *Reviewer) links(ctx context.Context, gh GitHub, s *Snapshot) (map[int]string, error) {
 	engine := s.Base.Engine(s.Now)
 	targets := map[int]string{}
-	for i, f := range s.Files {
-		if t, ok := linkShaped(f); ok && (engine.IsDraft(f.Path) || engine.InDraftFolder(f.Path)) {
+	for i := range s.Files { // by index, fields only: readDrafts writes the Content beside
+		f := &s.Files[i]
+		if t, ok := linkShaped(f.Status, f.Patch); ok && (engine.IsDraft(f.Path) || engine.InDraftFolder(f.Path)) {
 			targets[i] = t
 		}
 	}

@@ -173,16 +173,26 @@ func TestRealTextAccuracy(t *testing.T) {
 	e := base.Engine(realTextNow)
 	labels := readLabels(t, filepath.Join(realTextRoot, "LABELS.md"))
 	paths := e.DraftPaths(tree)
-	for _, p := range paths {
-		if _, ok := labels[p]; !ok {
-			t.Errorf("%s is a draft but has no row in LABELS.md", p)
-		}
-	}
 	for p, l := range labels {
 		if !slices.Contains(paths, p) {
 			t.Errorf("LABELS.md:%d: %s is not a draft of the corpus", l.line, p)
 		}
 	}
+	// A draft folder's README is documentation, not a draft (issue 10);
+	// any other draft without a label is a mistake in the corpus.
+	var notDrafts []string
+	var labelled []string
+	for _, p := range paths {
+		switch _, ok := labels[p]; {
+		case ok:
+			labelled = append(labelled, p)
+		case strings.EqualFold(filepath.Base(p), "README.md"):
+			notDrafts = append(notDrafts, p)
+		default:
+			t.Errorf("%s is a draft but has no row in LABELS.md", p)
+		}
+	}
+	paths = labelled
 	results := e.EvaluateAll(tree, paths)
 
 	type mismatch struct {
@@ -254,6 +264,9 @@ func TestRealTextAccuracy(t *testing.T) {
 		realTextNow.Format(time.RFC3339), total, nf, wantNew,
 		100*float64(right)/float64(total), right, total, scenarioRight, total,
 		unsafe, needless, len(misses)-unsafe-needless)
+	for _, p := range notDrafts {
+		t.Logf("README checked as a draft: %s is documentation, not a draft, but the engine evaluates it", p)
+	}
 	if len(misses) > 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%d mismatches:\n", len(misses))
@@ -274,6 +287,9 @@ func TestRealTextAccuracy(t *testing.T) {
 	}
 	if unsafe > 0 {
 		t.Errorf("%d unsafe passes: drafts a careful comms officer would send for review were judged free (set %s=1 to see the figures without failing)", unsafe, accuracyReportEnv)
+	}
+	if len(notDrafts) > 0 {
+		t.Errorf("%d README files in draft folders are checked as drafts: %s", len(notDrafts), strings.Join(notDrafts, ", "))
 	}
 	if len(misses) > unsafe {
 		t.Errorf("%d other mismatches with LABELS.md (set %s=1 to see the figures without failing)", len(misses)-unsafe, accuracyReportEnv)

@@ -228,6 +228,10 @@ func TestRealTextAccuracy(t *testing.T) {
 		case !l.free() && got != policy.NewContent:
 			unsafe++
 			m.kind = "UNSAFE PASS"
+			if res.Errors() > 0 {
+				// Still unsafe: once the error is fixed, nobody reviews it.
+				m.kind = "UNSAFE PASS (an error finding blocks it for now)"
+			}
 		case l.free() && got == policy.NewContent:
 			needless++
 			m.kind = "needless review"

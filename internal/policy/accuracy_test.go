@@ -273,7 +273,16 @@ func TestRealTextAccuracy(t *testing.T) {
 	}
 	if len(misses) > 0 {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%d mismatches:\n", len(misses))
+		fmt.Fprintf(&b, "%d mismatches:\n\n", len(misses))
+		w := 0
+		for _, m := range misses {
+			w = max(w, len(m.path))
+		}
+		fmt.Fprintf(&b, "%-*s  %-48s  %-36s  %s\n", w, "FILE", "MISMATCH", "EXPECTED", "GOT")
+		for _, m := range misses {
+			fmt.Fprintf(&b, "%-*s  %-48s  %-36s  %s\n", w, m.path, m.kind, m.want, m.got)
+		}
+		b.WriteString("\nWhy, and the engine's reasons:\n")
 		for _, m := range misses {
 			fmt.Fprintf(&b, "\n%s  %s\n    expected: %s  (%s)\n    got:      %s\n", m.kind, m.path, m.want, m.why, m.got)
 			for _, r := range m.res.Reasons {

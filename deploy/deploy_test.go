@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -444,7 +445,11 @@ func resources(t *testing.T, dir string, k kustomization) map[string]object {
 			if o["apiVersion"] == nil || o.kind() == "" || o.name() == "" {
 				t.Errorf("%s: an object without apiVersion, kind or metadata.name", p)
 			}
-			out[o.kind()] = o
+			// By kind (the first of it: the main one), and by kind/name.
+			if _, ok := out[o.kind()]; !ok {
+				out[o.kind()] = o
+			}
+			out[o.kind()+"/"+o.name()] = o
 		}
 	}
 	return out
@@ -653,6 +658,15 @@ func TestKubernetesManifests(t *testing.T) {
 	}
 	if get(svc, "spec", "ports", 0, "targetPort") != "http" {
 		t.Errorf("Service targetPort %v", get(svc, "spec", "ports", 0, "targetPort"))
+	}
+	// The replicas find each other through a headless Service of the same
+	// pods (the reconcile's shards), named in the ConfigMap.
+	peers := objs["Service/clearance-peers"]
+	if peers == nil || get(peers, "spec", "clusterIP") != "None" || !reflect.DeepEqual(get(peers, "spec", "selector"), get(svc, "spec", "selector")) {
+		t.Errorf("no headless Service clearance-peers selecting the server's pods: %v", peers)
+	}
+	if d, _ := os.ReadFile(filepath.Join(base, "deployment.yaml")); !strings.Contains(string(d), "name: CLEARANCE_POD_IP") || !strings.Contains(string(d), "fieldPath: status.podIP") {
+		t.Error("the Deployment does not give each replica its address (CLEARANCE_POD_IP from status.podIP)")
 	}
 
 	// The overlay replaces the placeholders and exposes only /webhook.

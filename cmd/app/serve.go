@@ -33,6 +33,10 @@ that are not secret (secrets on a command line show in the process list):
   CLEARANCE_GITHUB_API_URL    default https://api.github.com/; GitHub
                               Enterprise Server: https://HOST/api/v3/
   CLEARANCE_ADDR              default :8080
+  CLEARANCE_PEERS             a headless Service's DNS name resolving to the
+                              replicas; with CLEARANCE_POD_IP (this one's
+                              address) each sweeps only its share
+  CLEARANCE_POD_IP            see CLEARANCE_PEERS
   CLEARANCE_RECONCILE_INTERVAL  default 10m: how often open pull requests
                               whose check is missing, outdated or failed
                               are evaluated again (also at start-up; every

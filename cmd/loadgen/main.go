@@ -64,6 +64,9 @@ type options struct {
 	samples  int
 	workers  int
 	calls    bool
+	// sweep measures the reconcile's cost per installation instead.
+	sweep         bool
+	installations int
 }
 
 func main() {
@@ -77,6 +80,8 @@ func main() {
 	flag.IntVar(&o.samples, "samples", 20, "synchronize events timed in the latency test")
 	flag.IntVar(&o.workers, "workers", server.DefaultWorkers, "the server's workers")
 	flag.BoolVar(&o.calls, "calls", false, "print the API calls of one synchronize evaluation")
+	flag.BoolVar(&o.sweep, "sweep", false, "measure the reconcile's API calls per installation with 1, 2 and 6 replicas, sharded or not (-prs per installation)")
+	flag.IntVar(&o.installations, "installations", 20, "installations in the -sweep measurement")
 	flag.Parse()
 	if err := run(o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
@@ -101,6 +106,9 @@ func run(o options, out io.Writer) error {
 	files, err := readRepo(o.repo)
 	if err != nil {
 		return err
+	}
+	if o.sweep {
+		return runSweep(o, files, out)
 	}
 	fmt.Fprintf(out, "clearance load driver: %d pull requests of 10 drafts, register of %d documents, %d workers, GOMAXPROCS %d\n",
 		o.prs, o.register+countPrefix(files, "published/"), o.workers, runtime.GOMAXPROCS(0))

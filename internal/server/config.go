@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,6 +29,13 @@ const (
 	EnvWebhookSecretPrevious = "CLEARANCE_WEBHOOK_SECRET_PREVIOUS"
 	EnvAPIURL                = "CLEARANCE_GITHUB_API_URL"
 	EnvAddr                  = "CLEARANCE_ADDR"
+	// EnvPeers is the DNS name of a headless Service whose addresses are
+	// the replicas (Kubernetes: its endpoints); with EnvPodIP, each
+	// installation is swept by one replica only (see Config.Peers).
+	EnvPeers = "CLEARANCE_PEERS"
+	// EnvPodIP is this replica's address among the peers (Kubernetes:
+	// the downward API's status.podIP).
+	EnvPodIP = "CLEARANCE_POD_IP"
 	// EnvReconcileInterval is how often open pull requests are checked
 	// for a missing or outdated check (a Go duration, like 10m; "off"
 	// turns the periodic sweep off, leaving only the one at start-up).
@@ -127,6 +136,12 @@ type Config struct {
 	// NoCache turns off the reviewer's caches and the ETag revalidation of
 	// reads: the naive baseline cmd/loadgen compares with. Not for use.
 	NoCache bool
+	// Peers, when set, gives the addresses of the replicas now; Self is
+	// this replica's. Each reconcile round then sweeps only the
+	// installations rendezvous hashing gives this replica (shard.go). Nil:
+	// every installation, as on one machine.
+	Peers func(context.Context) ([]string, error)
+	Self  string
 }
 
 // ConfigError is a setting that is missing or wrong. Its message names the
@@ -151,6 +166,9 @@ type Settings struct {
 	Addr                  string
 	// ReconcileInterval is a Go duration ("10m"), or "off".
 	ReconcileInterval string
+	// Peers is a headless Service's DNS name and PodIP this replica's
+	// address: together they shard the reconcile ("" both: no sharding).
+	Peers, PodIP string
 }
 
 // SettingsFromEnv reads the CLEARANCE_* variables with getenv (os.Getenv
@@ -170,6 +188,8 @@ func SettingsFromEnv(getenv func(string) string) Settings {
 		Addr:                  getenv(EnvAddr),
 
 		ReconcileInterval: getenv(EnvReconcileInterval),
+		Peers:             getenv(EnvPeers),
+		PodIP:             getenv(EnvPodIP),
 	}
 }
 
@@ -254,6 +274,15 @@ func (st Settings) Config() (Config, error) {
 			bad(EnvReconcileInterval, "must be a duration of at least 1s, like 10m or 1h, or \"off\"; got %q", v)
 		}
 		cfg.ReconcileInterval = d
+	}
+	switch peers, self := strings.TrimSpace(st.Peers), strings.TrimSpace(st.PodIP); {
+	case peers == "" && self == "":
+	case peers == "":
+		bad(EnvPeers, "not set, but %s is: give the headless Service's DNS name (like clearance-peers.clearance.svc.cluster.local), or unset both", EnvPodIP)
+	case net.ParseIP(self) == nil:
+		bad(EnvPodIP, "must be this replica's IP address (the downward API's status.podIP); got %q", self)
+	default:
+		cfg.Peers, cfg.Self = DNSPeers(peers), strings.ToLower(net.ParseIP(self).String())
 	}
 	return cfg, errors.Join(errs...)
 }

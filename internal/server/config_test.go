@@ -45,6 +45,16 @@ func TestSettingsConfig(t *testing.T) {
 	if err != nil || string(cfg.WebhookSecret) != "new" || string(cfg.WebhookSecretPrevious) != "old" {
 		t.Errorf("rotation: %q %q %v", cfg.WebhookSecret, cfg.WebhookSecretPrevious, err)
 	}
+	cfg, err = Settings{AppID: "1", PrivateKey: key, WebhookSecret: "s", Peers: "clearance-peers", PodIP: "10.1.2.3"}.Config()
+	if err != nil || cfg.Peers == nil || cfg.Self != "10.1.2.3" {
+		t.Errorf("peers: %v %q %v", cfg.Peers != nil, cfg.Self, err)
+	}
+	for _, bad := range []Settings{{PodIP: "10.1.2.3"}, {Peers: "clearance-peers", PodIP: "pod-7"}} {
+		bad.AppID, bad.PrivateKey, bad.WebhookSecret = "1", key, "s"
+		if _, err := bad.Config(); err == nil || !strings.Contains(err.Error(), "CLEARANCE_P") {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
 	_, err = Settings{AppID: "1", PrivateKey: key, WebhookSecret: "s", WebhookSecretPrevious: "s"}.Config()
 	if err == nil || !strings.Contains(err.Error(), EnvWebhookSecretPrevious) {
 		t.Errorf("previous secret equal to the current one: %v", err)

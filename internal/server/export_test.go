@@ -14,7 +14,4 @@ func SetBeforeWrite(s *Server, f func(repo review.Repo, number int)) { s.hooks.w
 
 // ReconcileNow queues a reconcile round at once, full or only of stale
 // checks, as the periodic loop does.
-func ReconcileNow(s *Server, full bool) error {
-	_, err := s.q.push(reconcileJob(!full))
-	return err
-}
+func ReconcileNow(s *Server, full bool) error { return s.ReconcileNow(full) }

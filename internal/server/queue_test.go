@@ -217,3 +217,31 @@ func TestQueueCountsEvaluations(t *testing.T) {
 		t.Errorf("after stop only the running one is left: counted %d", n)
 	}
 }
+
+// TestOwnerSpreadsAndStays: rendezvous hashing gives each key to one peer,
+// spreads keys across peers, and when a peer leaves only its keys move.
+func TestOwnerSpreadsAndStays(t *testing.T) {
+	peers := []string{"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"}
+	count := map[string]int{}
+	before := map[string]string{}
+	for i := range 6000 {
+		k := fmt.Sprint(i)
+		o := owner(peers, k)
+		count[o]++
+		before[k] = o
+	}
+	for _, p := range peers {
+		if count[p] < 800 || count[p] > 1200 {
+			t.Errorf("%s owns %d of 6000 keys; want about 1000", p, count[p])
+		}
+	}
+	left := peers[:5] // 10.0.0.6 leaves
+	for k, o := range before {
+		if now := owner(left, k); o != "10.0.0.6" && now != o {
+			t.Fatalf("key %s moved from %s to %s though its owner stayed", k, o, now)
+		}
+	}
+	if owner(nil, "1") != "" {
+		t.Error("no peers: an owner")
+	}
+}

@@ -102,6 +102,8 @@ func (s *Server) reconcile(ctx context.Context, log *slog.Logger, j job) error {
 		}
 		opts.Page = resp.NextPage
 	}
+	all := len(insts)
+	insts = s.shard(ctx, log, insts)
 	var errs []error
 	for _, id := range insts {
 		ij := installationJob(id)
@@ -110,7 +112,7 @@ func (s *Server) reconcile(ctx context.Context, log *slog.Logger, j job) error {
 			errs = append(errs, fmt.Errorf("installation %d: %w", id, err))
 		}
 	}
-	log.Info("reconcile", "installations", len(insts), "only_stale", j.onlyStale)
+	log.Info("reconcile", "installations", all, "swept_here", len(insts), "only_stale", j.onlyStale)
 	return errors.Join(errs...)
 }
 

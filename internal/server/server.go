@@ -231,6 +231,14 @@ func (s *Server) knownBot() string {
 // answered so far have been fully processed. For tests and tools.
 func (s *Server) WaitIdle(ctx context.Context) error { return s.q.waitIdle(ctx) }
 
+// ReconcileNow queues a reconcile round at once, as the periodic loop does:
+// full (every open pull request), or only of those whose check is missing
+// or outdated.
+func (s *Server) ReconcileNow(full bool) error {
+	_, err := s.q.push(reconcileJob(!full))
+	return err
+}
+
 // ListenAndServe listens on Config.Addr and serves until Shutdown.
 func (s *Server) ListenAndServe() error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)

@@ -878,6 +878,23 @@ func TestDockerfile(t *testing.T) {
 	if len(froms) < 2 {
 		t.Fatalf("want a multi-stage build; stages: %v", froms)
 	}
+	// podman and buildah have no default registry: every base image is
+	// named in full (registry/path:tag).
+	for _, f := range froms {
+		img := f
+		if fs := strings.Fields(f); len(fs) > 0 {
+			img = fs[len(fs)-1]
+			for _, w := range fs {
+				if !strings.HasPrefix(w, "--") {
+					img = w
+					break
+				}
+			}
+		}
+		if first, _, slash := strings.Cut(img, "/"); img != "scratch" && (!slash || !strings.ContainsAny(first, ".:") && first != "localhost") {
+			t.Errorf("base image %q is not fully qualified (podman and buildah need registry/name, like docker.io/library/golang)", img)
+		}
+	}
 	final := froms[len(froms)-1]
 	if !strings.HasPrefix(final, "gcr.io/distroless/static") && final != "scratch" {
 		t.Errorf("the final stage is %q; want distroless/static or scratch", final)

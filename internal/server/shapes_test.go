@@ -23,7 +23,13 @@ func TestMoreFilesThanGitHubLists(t *testing.T) {
 		fs[fmt.Sprintf("assets/a%04d.txt", i)] = fmt.Sprintf("asset %d\n", i)
 	}
 	fs["posts/zz-winter-gritting.md"] = h.files[grittingPost]
+	h.gh.ResetCalls()
 	n := h.open("huge", "dana", fs)
+	// The listing (30 pages of 100) is read once per evaluation.
+	pages := h.gh.CallCount(http.MethodGet, fmt.Sprintf("/repos/%s/%s/pulls/%d/files", owner, repoName, n))
+	if evals := h.srv.Stats().Evaluations; pages != 30*int(evals) {
+		t.Errorf("%d evaluations read %d pages of the file listing; want 30 each", evals, pages)
+	}
 	if got := h.gh.PullRequest(owner, repoName, n).GetChangedFiles(); got != 3001 {
 		t.Fatalf("changed_files %d", got)
 	}

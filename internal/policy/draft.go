@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/clearance-dev/clearance/internal/channel"
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -1027,6 +1028,17 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 		}
 		if c != '.' && c != '!' && c != '?' {
 			continue
+		}
+		if c == '.' {
+			// After an abbreviation ("Dr.", "4 p.m.") a full stop ends no
+			// sentence, as in the register (register.Abbreviation).
+			j := i
+			for j > 0 && (plain[j-1] >= 'a' && plain[j-1] <= 'z' || plain[j-1] >= 'A' && plain[j-1] <= 'Z') {
+				j--
+			}
+			if j < i && register.Abbreviation(plain[j:i]) {
+				continue
+			}
 		}
 		// Closing quotation marks and brackets belong to the sentence.
 		j := i + 1

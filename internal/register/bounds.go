@@ -58,7 +58,7 @@ func computeBounds(text []byte, spans [][2]int) wordBounds {
 		if len(gap) == 1 && gap[0] == ' ' {
 			continue // the usual case: nothing ends
 		}
-		b.set(i, gapBounds(gap, i+1 == len(spans), len(gap) > 0 && gap[0] == '.' && abbreviation(string(text[spans[i][0]:spans[i][1]]))))
+		b.set(i, gapBounds(gap, i+1 == len(spans), len(gap) > 0 && gap[0] == '.' && Abbreviation(string(text[spans[i][0]:spans[i][1]]))))
 	}
 	return b
 }
@@ -70,9 +70,11 @@ var abbreviations = map[string]bool{
 	"ltd": true, "co": true, "jr": true, "sr": true, "fig": true, "vol": true, "rt": true, "govt": true,
 }
 
-// abbreviation reports whether a word followed by a full stop is an
-// abbreviation (one letter, as in "e.g.", or a common short form).
-func abbreviation(w string) bool {
+// Abbreviation reports whether a word followed by a full stop is an
+// abbreviation (one letter, as in "e.g." or "p.m.", or a common short form
+// such as "Dr."), whose full stop ends no sentence. Drafts are split into
+// sentences by the same rule, so that a sentence lifted whole matches.
+func Abbreviation(w string) bool {
 	if len(w) > 6 {
 		return false
 	}

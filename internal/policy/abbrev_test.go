@@ -1,0 +1,36 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+// TestAbbreviationsEndNoSentence: a draft is split into sentences by the
+// register's rule, so a sentence holding "Dr." or "9.30 a.m." lifted whole
+// is published; and the register's sentence is still whole, so half of it is
+// not.
+func TestAbbreviationsEndNoSentence(t *testing.T) {
+	const rel = `---
+title: New assessment unit opens at Westgate Hospital
+published_at: 2026-11-20T09:00:00Z
+url: https://www.example-trust.nhs.uk/news/assessment-unit
+---
+Dr. Amara Osei, medical director at the trust, said the unit would see its first patients at 9.30 a.m. on Monday 30 November.
+
+The unit has 24 assessment bays and will be open from 8 a.m. to 10 p.m. every day.
+`
+	e := engineFor(t, testRepo(map[string]string{"published/unit.md": rel}), testNow)
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+	}{
+		{"a title abbreviation", "Dr. Amara Osei, medical director at the trust, said the unit would see its first patients at 9.30 a.m. on Monday 30 November.", policy.PublicDomain},
+		{"times with a.m. and p.m.", "The unit has 24 assessment bays and will be open from 8 a.m. to 10 p.m. every day.", policy.PublicDomain},
+		{"the sentence after the title only", "Amara Osei, medical director at the trust, said the unit would see its first patients at 9.30 a.m. on Monday 30 November.", policy.NewContent},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			expectScenario(t, e, c.name, c.body, c.want, "")
+		})
+	}
+}

@@ -34,3 +34,23 @@ The unit has 24 assessment bays and will be open from 8 a.m. to 10 p.m. every da
 		})
 	}
 }
+
+// TestEmojiOfJudgement: an emoji that mocks or condemns states a view even
+// beside published text; a warm or festive one does not.
+func TestEmojiOfJudgement(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	const flood = "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas."
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+		reason     string
+	}{
+		{"anger", flood + " 😡", policy.NewContent, "It expresses a view with an emoji: 😡 (anger)"},
+		{"eye-roll", "🙄 " + flood, policy.NewContent, "🙄 (scorn)"},
+		{"laughing at it", flood + " 😂😂", policy.NewContent, "😂 (laughter at it)"},
+		{"a heart", flood + " 💙", policy.PublicDomain, ""},
+		{"a picture", "🌊 " + flood, policy.PublicDomain, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) { expectScenario(t, e, c.name, c.body, c.want, c.reason) })
+	}
+}

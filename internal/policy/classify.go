@@ -573,6 +573,10 @@ func (ev *evaluation) classify() Scenario {
 		ev.explainHits(kept)
 		return NewContent
 	}
+	if em := judgements(d.Plain); len(em) > 0 {
+		ev.explainJudgements(em)
+		return NewContent
+	}
 	var images []string
 	for _, l := range d.Links {
 		if l.Image {

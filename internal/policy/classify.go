@@ -148,6 +148,9 @@ type evaluation struct {
 	tags []bool
 	// toks holds each sentence's tokens as written (see tokens).
 	toks map[[3]int][]text.Token
+	// frame marks greetings and repost prefixes, which carry no content
+	// (see framing.go).
+	frame []bool
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
@@ -553,8 +556,8 @@ func (ev *evaluation) classify() Scenario {
 			covered++
 		}
 	}
-	if len(words) > 0 {
-		ev.res.Coverage = float64(covered) / float64(len(words))
+	if n := len(words) - ev.framed(); n > 0 {
+		ev.res.Coverage = float64(covered) / float64(n)
 	}
 
 	hits := ev.names(e.lexicon.Find(words, func(i int) bool { return ev.covered[i] }))

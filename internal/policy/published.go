@@ -26,7 +26,7 @@ func (ev *evaluation) publishedWords() []bool {
 	var spans [][2]int
 	seen := map[[2]int]bool{}
 	for _, s := range append(joinedSentences(d.Sentences), d.Sentences...) {
-		sp := [2]int{s.Start + ev.labelWords(s), s.End}
+		sp := [2]int{s.Start + ev.openingWords(s), s.End}
 		if !seen[sp] {
 			seen[sp] = true
 			spans = append(spans, sp)
@@ -470,7 +470,7 @@ func (ev *evaluation) edits(n int) []string {
 			out = append(out, "…")
 			break
 		}
-		out = append(out, fmt.Sprintf("%q (line %d) is close to text in %s but not the same", clip(s.Text, 120), s.Line, doc.Name()))
+		out = append(out, fmt.Sprintf("%q (line %d) is close to text in %s but not the same%s", clip(s.Text, 120), s.Line, doc.Name(), ev.leftOut(s, doc)))
 	}
 	return out
 }

@@ -150,6 +150,22 @@ var qualifiers = []string{
 	"didnt", "when", "where", "after", "before", "instead", "rather", "unlike", "against",
 }
 
+// timeOpening reports whether an opening clause of at most three time
+// words ("Today,", "On Monday,") stands before p0 in its sentence.
+func (d *Document) timeOpening(p0 int, k *wordKinds) bool {
+	if d.bounds.get(p0-1)&endsClause == 0 {
+		return false
+	}
+	for q := p0 - 1; ; q-- {
+		if p0-q > 3 || k.of(d.words[q])&kindTime == 0 {
+			return false
+		}
+		if d.sentenceStart(q) {
+			return true
+		}
+	}
+}
+
 // sentenceStart reports whether a sentence of the document starts at p.
 func (d *Document) sentenceStart(p int) bool { return p == 0 || d.bounds.get(p-1)&endsSentence != 0 }
 
@@ -157,6 +173,7 @@ func (d *Document) sentenceStart(p int) bool { return p == 0 || d.bounds.get(p-1
 const (
 	kindQualifier = 1 << iota // see qualifiers
 	kindTime                  // see leadingTimeWords
+	// (more kinds in reporting.go)
 )
 
 // leadingTimeWords may make up a short opening clause that a draft leaves
@@ -168,10 +185,11 @@ var leadingTimeWords = []string{
 
 // alignedSpan reports whether the document's words [p0, p1) start where a
 // sentence does (or after an opening clause of at most three time words:
-// "Today,") and end where a sentence or a clause does, with nothing that
-// qualifies them left out of their sentence. kind tells the kinds of word
-// ids.
-func (d *Document) alignedSpan(p0, p1 int, kind func(uint32) uint8) bool {
+// "Today,", or an opening reporting clause in the release's own voice: see
+// reporting.go) and end where a sentence or a clause does, with nothing
+// that qualifies them left out of their sentence. k tells the kinds of
+// word ids.
+func (d *Document) alignedSpan(p0, p1 int, k *wordKinds) bool {
 	if d.bounds == nil {
 		return true // no boundaries known: the run alone decides
 	}
@@ -180,18 +198,8 @@ func (d *Document) alignedSpan(p0, p1 int, kind func(uint32) uint8) bool {
 	}
 	// A sentence may not be entered in the middle: what comes before is
 	// often its scope ("In Tewkesbury, customers must boil water").
-	if !d.sentenceStart(p0) {
-		if d.bounds.get(p0-1)&endsClause == 0 {
-			return false
-		}
-		for q := p0 - 1; ; q-- {
-			if p0-q > 3 || kind(d.words[q])&kindTime == 0 {
-				return false
-			}
-			if d.sentenceStart(q) {
-				break
-			}
-		}
+	if !d.sentenceStart(p0) && !d.timeOpening(p0, k) && !d.reportingOpening(p0, k) {
+		return false
 	}
 	end := d.bounds.get(p1 - 1)
 	if end&endsSentence == 0 {
@@ -199,7 +207,7 @@ func (d *Document) alignedSpan(p0, p1 int, kind func(uint32) uint8) bool {
 			return false
 		}
 		for q := p1; q < len(d.words); q++ {
-			if kind(d.words[q])&kindQualifier != 0 {
+			if k.of(d.words[q])&kindQualifier != 0 {
 				return false
 			}
 			if d.bounds.get(q)&endsSentence != 0 {

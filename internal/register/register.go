@@ -762,8 +762,8 @@ func (r *Register) DocHas(doc *Document, word string) bool {
 }
 
 // qualifierLocked returns the kinds of word ids that alignedSpan needs.
-func (r *Register) qualifierLocked() func(uint32) uint8 {
-	set := make(map[uint32]uint8, len(qualifiers)+len(leadingTimeWords))
+func (r *Register) qualifierLocked() *wordKinds {
+	set := make(map[uint32]uint16, len(qualifiers)+len(leadingTimeWords))
 	for _, w := range qualifiers {
 		if id := r.wordLocked(w); id != noWord {
 			set[id] |= kindQualifier
@@ -774,7 +774,7 @@ func (r *Register) qualifierLocked() func(uint32) uint8 {
 			set[id] |= kindTime
 		}
 	}
-	return func(id uint32) uint8 { return set[id] }
+	return &wordKinds{r: r, base: set}
 }
 
 // runCovers reports whether one of runs from doc already spans [a, b).

@@ -1,0 +1,112 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+// clubsRelease is modelled on the structure of a UK department's release
+// on breakfast clubs (as reported at
+// https://cityuniversitynews.co.uk/uncategorized/20260202/9531/500-primary-schools-in-england-are-set-to-receive-free-breakfast-clubs):
+// an opening reporting clause in the department's voice, a minister's
+// statement, a third party's claim, a denial, a deadline. The words are
+// our own.
+const clubsRelease = `---
+title: 750 more primary schools to get free breakfast clubs
+published_at: 2026-11-02T09:00:00Z
+url: https://www.gov.uk/government/news/750-more-primary-schools-to-get-free-breakfast-clubs
+---
+# 750 more primary schools to get free breakfast clubs
+
+The Department for Education today announced £45 million to open free breakfast clubs in 750 more primary schools.
+
+Opening the debate, the Minister announced that every school in the scheme will be funded for three years.
+
+The government said that the clubs save families up to £400 a year.
+
+Critics said that the money will not cover the cost of staff.
+
+The department denied that schools will be asked to pay for food.
+
+Ministers confirmed that clubs will stay free unless a school opts out.
+
+Applications close on 5 December 2026 and schools can apply through the online portal.
+
+Speaking in Eastfield, the Minister said that parents will save up to £400 a year.
+
+The Minister for Schools, Jo Bell, said that the first clubs will open in January.
+
+The shadow minister said that the scheme has no money for rural schools.
+
+The department previously said that clubs would open in every primary school in September.
+`
+
+// councilRelease is a council's release whose voice is the council,
+// named in its web address.
+const councilRelease = `---
+title: Mill Road to close for resurfacing
+published_at: 2026-11-20T09:00:00Z
+url: https://www.northbridge.gov.uk/news/mill-road-resurfacing
+---
+Northbridge City Council has confirmed that Mill Road will close for resurfacing from 7 December for two weeks.
+
+Residents said that the diversion will add twenty minutes to journeys.
+
+The road will reopen to traffic before Christmas, and buses will use Station Street during the works.
+
+The council has not yet confirmed that the Christmas market will return to Station Street in the spring.
+`
+
+func framingEngine(t *testing.T) *policy.Engine {
+	return engineFor(t, testRepo(map[string]string{"published/clubs.md": clubsRelease, "published/mill.md": councilRelease}), testNow)
+}
+
+// TestLeadingFrames: a greeting, a repost prefix or a dropped reporting
+// clause in the release's own voice leaves a published sentence published;
+// a greeting that carries content, a reporting clause that negates, doubts
+// or qualifies, or one whose speaker is a third party, does not.
+func TestLeadingFrames(t *testing.T) {
+	e := framingEngine(t)
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+		reason     string
+	}{
+		{"a greeting with a name and a comma", "Hi Sam, applications close on 5 December 2026 and schools can apply through the online portal.", policy.PublicDomain, ""},
+		{"a greeting with a dash", "Hi Jo – the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"thanks and a name", "Thanks Priya! Applications close on 5 December 2026 and schools can apply through the online portal.", policy.PublicDomain, ""},
+		{"thanks for the question", "Thanks for your question, Sam. Applications close on 5 December 2026 and schools can apply through the online portal.", policy.PublicDomain, ""},
+		{"hello with a handle", "Hello @sam_j, applications close on 5 December 2026 and schools can apply through the online portal.", policy.PublicDomain, ""},
+		{"a greeting that carries a place", "Hi Eastfield, the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"a greeting that carries content", "Hi residents of Eastfield, the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.NewContent, ""},
+		{"a greeting that carries a view", "Hi Sam, sadly the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.NewContent, "sadly"},
+		{"a repost prefix with a colon", "RT @NorthbridgeCC: The road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"a repost prefix without a colon", "RT @NorthbridgeCC The road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"via a handle", "Via @NorthbridgeCC: the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"the department's announcement dropped", "£45 million to open free breakfast clubs in 750 more primary schools.", policy.PublicDomain, ""},
+		{"the minister's announcement dropped with its opener", "Every school in the scheme will be funded for three years.", policy.PublicDomain, ""},
+		{"the government's voice dropped", "The clubs save families up to £400 a year.", policy.PublicDomain, ""},
+		{"the council's confirmation dropped", "Mill Road will close for resurfacing from 7 December for two weeks.", policy.PublicDomain, ""},
+		{"a critic's claim made the poster's own", "The money will not cover the cost of staff.", policy.NewContent, `leaves out the words that open it there, "critics said that"`},
+		{"residents' claim made the poster's own", "The diversion will add twenty minutes to journeys.", policy.NewContent, ""},
+		{"a denial dropped", "Schools will be asked to pay for food.", policy.NewContent, `"the department denied that", and those words may deny, doubt`},
+		{"a condition cut off after a dropped clause", "Clubs will stay free.", policy.NewContent, ""},
+		{"a negation dropped", "The Christmas market will return to Station Street in the spring.", policy.NewContent, "negate, limit or set a condition"},
+		{"a scope dropped with the reporting clause", "Parents will save up to £400 a year.", policy.NewContent, `"speaking in eastfield the minister said that", and those words may set where or for whom it holds`},
+		{"a speaker named between commas", "The first clubs will open in January.", policy.NewContent, ""},
+		{"a shadow minister's claim", "The scheme has no money for rural schools.", policy.NewContent, ""},
+		{"what was said before", "Clubs would open in every primary school in September.", policy.NewContent, "cannot tell that it is the release's own voice"},
+		{"a greeting whose name the release has", "Hi Northbridge, the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.NewContent, ""},
+		{"a greeting with a title", "Dear Mr Patel, the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"a greeting to all", "Good morning all: the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"a greeting on its own line", "Hi Sam,\n\nThe road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"a greeting without a comma", "Hi Sam the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.NewContent, ""},
+		{"thanks for something else", "Thanks for the extra money, Sam. The road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.NewContent, ""},
+		{"a repost of two handles", "RT @NorthbridgeCC @NorthbridgeBus: The road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain, ""},
+		{"RT without a handle", "RT The road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.NewContent, ""},
+		{"a dropped clause with its condition kept", "Clubs will stay free unless a school opts out.", policy.PublicDomain, ""},
+	} {
+		expectScenario(t, e, c.name, c.body, c.want, c.reason)
+	}
+}

@@ -1,0 +1,313 @@
+package register
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/clearance-dev/clearance/internal/text"
+)
+
+// Opening reporting clauses of register documents.
+//
+// A release often opens a sentence with who says it: "The Department
+// today announced £45 million to…", "Opening the debate, the Minister
+// announced that every school…". A draft may leave such a clause out and
+// post "£45 million to…" when the clause only reports (announced, said,
+// confirmed, set out…) and its speaker is the release's own voice: the body
+// that issued it ("the council", "the department", "ministers", "we", or a
+// name in the release's web address, as "Northbridge" in
+// northbridge.gov.uk), its minister or officials. A clause whose verb
+// denies, doubts or claims ("denied that", "rejected claims that",
+// "claimed"), that holds a negation or a condition, or whose speaker is
+// anyone else ("Critics said", "Residents said", "The shadow minister
+// said") may not be left out: that would make someone else's claim the
+// poster's own. An opening clause that may set a scope ("In Eastfield,")
+// may not be left out either.
+
+// Word kinds used for reporting clauses (besides kindQualifier and
+// kindTime).
+const (
+	kindReport  = 1 << (iota + 2) // a verb that only reports: said, announced
+	kindSpeaker                   // the release's own voice: council, minister, we
+	kindFunc                      // the, a, of, for: words inside a speaker's name
+	kindAux                       // has, today, also: between a speaker and the verb
+	kindOpener                    // speaking, opening: a clause before the speaker
+	kindScope                     // in, across: an opener that may set a scope
+	kindOf                        // department for, minister of: a name follows
+	kindThat                      // that, after the verb
+	kindSet                       // set, sets: "set out"
+)
+
+// reportVerbs only report what the speaker says.
+var reportVerbs = []string{
+	"said", "says", "say", "announced", "announces", "announce", "confirmed", "confirms", "confirm",
+	"outlined", "outlines", "stated", "states", "explained", "explains", "revealed", "reveals",
+	"unveiled", "unveils", "added", "adds", "noted", "notes",
+}
+
+// ownVoice are the words a release's own voice is named with.
+var ownVoice = []string{
+	"we", "council", "department", "government", "ministry", "minister", "ministers",
+	"secretary", "state", "officials", "official", "spokesperson", "spokesman", "spokeswoman", "mayor",
+	"leader", "cabinet", "trust", "board", "authority", "agency", "executive", "office", "service",
+	"chief", "deputy", "first", "prime", "premier", "city", "county", "borough", "district", "town",
+	"parish", "uk", "hm", "nhs", "member", "councillor", "cllr", "portfolio", "holder",
+}
+
+// speakerFunc are the small words inside a speaker's name.
+var speakerFunc = []string{"the", "a", "an", "its", "our", "of", "for", "and"}
+
+// reportAux may stand between a speaker and the verb: "has today
+// announced". Not "previously" or "originally": what was said before may
+// no longer hold.
+var reportAux = []string{
+	"has", "have", "today", "also", "this", "week", "morning", "afternoon", "yesterday", "on",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "formally",
+	"officially", "now", "further",
+}
+
+// reportOpeners start an opening clause about the occasion of speaking
+// ("Opening the debate,", "Speaking at the launch,").
+var reportOpeners = []string{
+	"opening", "speaking", "responding", "commenting", "announcing", "addressing", "introducing",
+	"launching", "answering", "closing", "welcoming", "writing", "visiting", "marking", "unveiling",
+}
+
+// scopeWords in an opening clause may set where or for whom the rest
+// holds ("Speaking in Eastfield, the minister said that residents must…").
+var scopeWords = []string{"in", "across", "within", "throughout", "outside", "for", "only"}
+
+// wordKinds tells the kinds of a register's word ids for alignedSpan.
+// The kinds that only reporting clauses need are looked up on first use.
+type wordKinds struct {
+	r      *Register // read under its lock
+	base   map[uint32]uint16
+	report map[uint32]uint16
+	voice  map[*Document][]uint32
+}
+
+func (k *wordKinds) of(id uint32) uint16 { return k.base[id] }
+
+// reporting returns the kinds of id that reporting clauses need.
+func (k *wordKinds) reporting(id uint32) uint16 {
+	if k.report == nil {
+		k.report = map[uint32]uint16{}
+		for _, l := range []struct {
+			words []string
+			kind  uint16
+		}{
+			{reportVerbs, kindReport}, {ownVoice, kindSpeaker}, {speakerFunc, kindFunc}, {reportAux, kindAux},
+			{reportOpeners, kindOpener}, {scopeWords, kindScope}, {qualifiers, kindQualifier},
+			{[]string{"for", "of"}, kindOf}, {[]string{"that"}, kindThat}, {[]string{"set", "sets"}, kindSet},
+		} {
+			for _, w := range l.words {
+				if id := k.r.wordLocked(w); id != noWord {
+					k.report[id] |= l.kind
+				}
+			}
+		}
+	}
+	return k.report[id]
+}
+
+// voiceOf are the word ids of the names in a document's web address
+// ("northbridge" in https://www.northbridge.gov.uk/news/…): the body that
+// issued it.
+func (k *wordKinds) voiceOf(d *Document) []uint32 {
+	if v, ok := k.voice[d]; ok {
+		return v
+	}
+	var ids []uint32
+	for _, w := range HostNames(d.URL) {
+		if id := k.r.wordLocked(w); id != noWord {
+			ids = append(ids, id)
+		}
+	}
+	if k.voice == nil {
+		k.voice = map[*Document][]uint32{}
+	}
+	k.voice[d] = ids
+	return ids
+}
+
+// HostNames are the labels of a web address's host that can name a body:
+// not www, gov, uk, org…
+func HostNames(u string) []string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || p.Host == "" {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(strings.ToLower(p.Hostname()), ".") {
+		if len(l) < 3 || genericHostLabels[l] {
+			continue
+		}
+		out = append(out, text.Words(l)...)
+	}
+	return out
+}
+
+var genericHostLabels = map[string]bool{
+	"www": true, "gov": true, "govt": true, "org": true, "com": true, "net": true, "nhs": true,
+	"news": true, "press": true, "media": true, "info": true, "mygov": true, "scot": true, "wales": true,
+	"llyw": true, "cymru": true, "gc": true, "canada": true, "usa": true, "state": true, "edu": true,
+	"int": true, "police": true, "council": true, "city": true, "county": true, "county-council": true,
+}
+
+// reportingOpening reports whether the document's words from the start of
+// p0's sentence up to p0 are an opening reporting clause that a draft may
+// leave out (see above): an optional opener ("Opening the debate,",
+// "Today,"), a speaker in the release's own voice, a reporting verb and an
+// optional "that".
+func (d *Document) reportingOpening(p0 int, k *wordKinds) bool {
+	q := p0 - 1
+	for q > 0 && !d.sentenceStart(q) {
+		if p0-q > 24 {
+			return false
+		}
+		q--
+	}
+	w := d.words
+	kind := func(i int) uint16 { return k.reporting(w[i]) | k.of(w[i]) }
+	for i := q; i < p0; i++ {
+		if kind(i)&kindQualifier != 0 {
+			return false // "If approved,", "has not confirmed"
+		}
+	}
+	i := q
+	// An opener: up to eight words about the occasion, or up to three
+	// time words, ending a clause.
+	if kind(i)&(kindOpener|kindTime) != 0 {
+		opener, j := kind(i)&kindOpener != 0, i
+		for ; j < p0; j++ {
+			if kind(j)&kindScope != 0 || !opener && (kind(j)&kindTime == 0 || j-i >= 3) || j-i >= 8 {
+				return false
+			}
+			if d.bounds.get(j)&endsClause != 0 {
+				break
+			}
+		}
+		if j >= p0 || d.bounds.get(j)&endsClause == 0 {
+			return false
+		}
+		i = j + 1
+	}
+	// The speaker: own-voice words, the small words of a name, a name in
+	// the release's web address, and after "Department for" or "Minister
+	// of" up to four words of a name.
+	voice := k.voiceOf(d)
+	start, head, named := i, false, 0
+	isVerb := func(i int) bool {
+		return kind(i)&kindReport != 0 || kind(i)&kindSet != 0 && i+1 < p0 && w[i+1] == k.r.wordLocked("out")
+	}
+	for ; i < p0 && !isVerb(i); i++ {
+		if d.bounds.get(i)&(endsClause|endsSentence) != 0 {
+			return false // "The Minister, Jo Bell, said": who is not clear
+		}
+		switch kk := kind(i); {
+		case named > 0 && kk&(kindAux|kindThat) == 0:
+			named--
+		case kk&kindSpeaker != 0:
+			head = true
+		case kk&kindFunc != 0:
+			if kk&kindOf != 0 && i > start && kind(i-1)&kindSpeaker != 0 {
+				named = 4
+			}
+		case contains(voice, w[i]):
+			head = true
+		case kk&kindAux != 0 && head:
+			// "has today", between the speaker and the verb.
+		default:
+			return false
+		}
+		if i-start > 12 {
+			return false
+		}
+	}
+	if !head || i >= p0 {
+		return false
+	}
+	// The verb ("set out" is two words), then "that" or nothing.
+	if kind(i)&kindReport == 0 {
+		i++
+	}
+	i++
+	if i < p0 && kind(i)&kindThat != 0 {
+		i++
+	}
+	return i == p0
+}
+
+func contains(ids []uint32, id uint32) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
+// OpeningLeftOut says, for a draft sentence found in doc from word p0 on,
+// what opening of the document's sentence it leaves out and why that
+// matters: "critics said that" and "someone other than…". It returns ""
+// when p0 starts a sentence or the opening may be left out.
+func (r *Register) OpeningLeftOut(doc *Document, p0 int) (opening, why string) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if doc.bounds == nil || p0 <= 0 || p0 > len(doc.words) || doc.sentenceStart(p0) {
+		return "", ""
+	}
+	k := r.qualifierLocked()
+	if doc.timeOpening(p0, k) || doc.reportingOpening(p0, k) {
+		return "", ""
+	}
+	q := p0 - 1
+	for q > 0 && !doc.sentenceStart(q) && p0-q < 24 {
+		q--
+	}
+	qualifies, reports, scope, opener := false, false, false, true
+	for i := q; i < p0; i++ {
+		kk := k.reporting(doc.words[i])
+		qualifies = qualifies || kk&kindQualifier != 0
+		reports = reports || kk&kindReport != 0
+		scope = scope || opener && kk&kindScope != 0
+		opener = opener && doc.bounds.get(i)&endsClause == 0
+	}
+	if opener {
+		scope = false // no opening clause: "for" is in a name
+	}
+	switch {
+	case qualifies:
+		why = "those words negate, limit or set a condition on what follows"
+	case scope:
+		why = "those words may set where or for whom it holds"
+	case reports:
+		why = "they say who said it, and clearance cannot tell that it is the release's own voice (the body that issued it, its minister or officials): without them someone else's claim reads as the poster's own"
+	default:
+		why = "those words may deny, doubt or set the scope of what follows"
+	}
+	return r.textLocked(doc.words[q:p0]), why
+}
+
+// textLocked spells word ids out (folded, as the index holds them).
+func (r *Register) textLocked(ids []uint32) string {
+	want := map[uint32]string{}
+	for _, id := range ids {
+		want[id] = ""
+	}
+	left := len(want)
+	r.layers(func(l *layer) bool {
+		for w, id := range l.vocab {
+			if s, ok := want[id]; ok && s == "" {
+				want[id] = w
+				left--
+			}
+		}
+		return left > 0
+	})
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = want[id]
+	}
+	return strings.Join(out, " ")
+}

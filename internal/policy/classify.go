@@ -592,8 +592,8 @@ func (ev *evaluation) classify() Scenario {
 		return NewContent
 	}
 	if len(words) > 0 && ev.res.Coverage >= e.Config.Thresholds.PublicDomainCoverage {
-		facts, edits := ev.newFacts(), ev.edits(3)
-		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 {
+		facts, edits, added := ev.newFacts(), ev.edits(3), ev.addedClaims()
+		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 || len(added) > 0 {
 			ev.reason("%d%% of its words are already published, but not all it says is:", int(ev.res.Coverage*100))
 			if len(edits) > 0 {
 				ev.reason("It changes published text: %s. A changed, added or missing word (a number, a date, a \"not\") can change the meaning.", strings.Join(edits, "; "))
@@ -604,6 +604,7 @@ func (ev *evaluation) classify() Scenario {
 			if len(facts) > 0 {
 				ev.reason("It adds figures, dates or times that are not in the published text: %s.", joinLimit(facts, 4))
 			}
+			ev.res.Reasons = append(ev.res.Reasons, added...)
 			ev.reason("New information must be checked by policy and communications officials before it is posted.")
 			return NewContent
 		}
@@ -627,7 +628,7 @@ func (ev *evaluation) classify() Scenario {
 	}
 	if len(webLinks) > 0 && own <= e.Config.Thresholds.PointerMaxWords {
 		// A pointer's own words may not carry what needs checking.
-		quotes, facts := ev.unpublishedQuotes(), ev.pointerFacts()
+		quotes, facts, added := ev.unpublishedQuotes(), ev.pointerFacts(), ev.addedClaims()
 		if len(quotes) > 0 {
 			ev.reason("It quotes words that are not in any published document: %s. A quotation says what someone said, so it must be checked before it is posted.", joinLimit(quotes, 3))
 		}
@@ -637,7 +638,8 @@ func (ev *evaluation) classify() Scenario {
 		if len(facts) > 0 {
 			ev.reason("It states figures, dates or times that the release it links to does not have: %s.", joinLimit(facts, 4))
 		}
-		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 {
+		ev.res.Reasons = append(ev.res.Reasons, added...)
+		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 || len(added) > 0 {
 			ev.reason("New information must be checked by policy and communications officials before it is posted.")
 			return NewContent
 		}

@@ -233,7 +233,14 @@ func (ev *evaluation) openingWords(s Sentence) int {
 		}
 	}
 	if n == 0 {
-		return ev.labelWords(s)
+		a, said := ev.attributionOpening(s)
+		if a == 0 {
+			return ev.labelWords(s)
+		}
+		if !said {
+			return a // left out of the match, but not free: see addedClaims
+		}
+		n = a
 	}
 	if ev.frame == nil {
 		ev.frame = make([]bool, len(ev.d.Words))
@@ -268,4 +275,43 @@ func (ev *evaluation) leftOut(s Sentence, doc *register.Document) string {
 		}
 	}
 	return ""
+}
+
+// attributionOpening is the number of words of an attribution the draft
+// opens sentence s with ("Northbridge City Council has confirmed:",
+// "Yesterday the council confirmed that"), which is left out of the match;
+// said reports whether a document the sentence matches names that speaker
+// as who says it (then the words carry no content). addedClaims names a
+// speaker that is not.
+func (ev *evaluation) attributionOpening(s Sentence) (n int, said bool) {
+	toks := ev.tokens(s)
+	k := 0
+	for k < len(toks) && k <= 8 && !draftReportVerbs[toks[k].Word] {
+		if k+1 < len(toks) && strings.TrimSpace(s.Text[toks[k].End:toks[k+1].Start]) != "" {
+			return 0, false
+		}
+		k++
+	}
+	if k == 0 || k > 8 || k+1 >= len(toks) {
+		return 0, false
+	}
+	n = k + 1
+	if toks[n].Word == "that" {
+		n++
+	} else if gap := s.Text[toks[k].End:toks[k+1].Start]; !strings.ContainsAny(gap, ":,–—") {
+		return 0, false
+	}
+	if n >= len(toks) {
+		return 0, false
+	}
+	speaker, _ := ev.speakerOf(Sentence{Text: s.Text, Line: s.Line, Start: s.Start, End: s.Start + n}, s.Start+k)
+	if len(speaker) == 0 {
+		return n, false
+	}
+	for _, r := range ev.runs {
+		if r.End > s.Start+n && r.Start < s.End && r.Doc.PublicAt(ev.e.Now) && ev.voiceOf(r.Doc, speaker) {
+			return n, true
+		}
+	}
+	return n, false
 }

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/policy"
@@ -108,5 +109,77 @@ func TestLeadingFrames(t *testing.T) {
 		{"a dropped clause with its condition kept", "Clubs will stay free unless a school opts out.", policy.PublicDomain, ""},
 	} {
 		expectScenario(t, e, c.name, c.body, c.want, c.reason)
+	}
+}
+
+// TestAddedWhoAndWhen: words a public-domain draft or a pointer adds may
+// state no figure and still be false: a speaker the release does not name
+// as who says it, or a time word ("today", "this week") the release's date
+// no longer bears out on the day the post goes out (publish_at, else now).
+func TestAddedWhoAndWhen(t *testing.T) {
+	e := framingEngine(t)
+	const road = "The road will reopen to traffic before Christmas, and buses will use Station Street during the works."
+	const link = "https://www.northbridge.gov.uk/news/mill-road-resurfacing"
+	for _, c := range []struct {
+		name, fm, body string
+		want           policy.Scenario
+		reason         string
+	}{
+		{"another body as the speaker", "", "Treasury announced: " + road, policy.NewContent, `does not name "treasury" as who says it`},
+		{"a third party as the speaker", "", "Critics said: " + road, policy.NewContent, `does not name "critics"`},
+		{"the speaker after the verb", "", road + " Announced by the Treasury.", policy.NewContent, `does not name "treasury"`},
+		{"the release's own body, named in its address", "", "Northbridge City Council confirmed: " + road, policy.PublicDomain, ""},
+		{"the release's own voice, as it names itself", "", "The council has confirmed: " + road, policy.PublicDomain, ""},
+		{"we, posted by the release's body", "", "We announced: " + road, policy.PublicDomain, ""},
+		{"we, posted by another body", "author: Department for Transport\n", "We announced: " + road, policy.NewContent, `does not name "we"`},
+		{"today, a week after the release", "", "Today: " + road, policy.NewContent, `It says "Today" (line 6), but "Mill Road to close for resurfacing" (published/mill.md) was published on 20 November 2026 09:00 UTC and gives no date that fits: posted now, on 26 November 2026 12:00 UTC, the post would say`},
+		{"today, on the day of the release", "publish_at: 2026-11-20T12:00:00Z\n", "Today: " + road, policy.PublicDomain, ""},
+		{"this week, the week after", "", "This week: " + road, policy.NewContent, `"This week"`},
+		{"this week, in the same week", "publish_at: 2026-11-22T10:00:00Z\n", "This week: " + road, policy.PublicDomain, ""},
+		{"yesterday, the day after", "publish_at: 2026-11-21T08:00:00Z\n", "Yesterday the council confirmed: " + road, policy.PublicDomain, ""},
+		{"yesterday, later", "publish_at: 2026-11-23T08:00:00Z\n", "Yesterday the council confirmed: " + road, policy.NewContent, `"Yesterday"`},
+		{"another body and a stale today", "", "Treasury announced today: " + road, policy.NewContent, `"today"`},
+		{"a pointer saying today", "", "Today: " + link, policy.NewContent, `"Today"`},
+		{"a pointer giving another speaker", "", "Treasury announced: " + link, policy.NewContent, `does not name "treasury"`},
+		{"a pointer without either", "", "Mill Road resurfacing: " + link, policy.Pointer, ""},
+		{"today, the day the release gives", "publish_at: 2026-12-07T08:00:00Z\n", "Road closed from today: " + link, policy.Pointer, ""},
+		{"this week, a week the release gives", "publish_at: 2026-12-09T08:00:00Z\n", "Mill Road closes this week: " + link, policy.Pointer, ""},
+		{"this week, another week", "publish_at: 2026-12-16T08:00:00Z\n", "Mill Road closes this week: " + link, policy.NewContent, `"this week"`},
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(strings.Replace(std, "author: Northbridge City Council\n", "", 1)+authorOr(c.fm)+c.fm, c.body+"\n")))
+		reasons := strings.Join(r.Reasons, "\n")
+		switch {
+		case r.Scenario != c.want:
+			t.Errorf("%s: %s, want %s\n%s", c.name, r.Scenario, c.want, reasons)
+		case c.reason != "" && !strings.Contains(reasons, c.reason):
+			t.Errorf("%s: no reason says %q:\n%s", c.name, c.reason, reasons)
+		}
+	}
+}
+
+// authorOr is the standard author unless fm gives one.
+func authorOr(fm string) string {
+	if strings.Contains(fm, "author:") {
+		return ""
+	}
+	return "author: Northbridge City Council\n"
+}
+
+// TestMarkingBesidePublishedText: a protective marking beside published
+// text is an error that fails the check, whatever the scenario.
+func TestMarkingBesidePublishedText(t *testing.T) {
+	e := framingEngine(t)
+	const road = "The road will reopen to traffic before Christmas, and buses will use Station Street during the works."
+	for _, body := range []string{
+		"OFFICIAL-SENSITIVE: " + road,
+		"[OFFICIAL – SENSITIVE] " + road,
+		road + "\n\nOfficial-Sensitive",
+		"Hi Sam, " + road + " (OFFICIAL SENSITIVE)",
+		"RT @NorthbridgeCC: " + road + " NOT FOR PUBLICATION",
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, body+"\n")))
+		if f := findRule(r.Findings, policy.RuleMarking); f == nil || f.Severity != policy.Error || r.Errors() == 0 {
+			t.Errorf("%q: %s, findings %v; want a protective-marking error", body, r.Scenario, r.Findings)
+		}
 	}
 }

@@ -2,7 +2,10 @@ package register
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/clearance-dev/clearance/internal/text"
 )
@@ -310,4 +313,83 @@ func (r *Register) textLocked(ids []uint32) string {
 		out[i] = want[id]
 	}
 	return strings.Join(out, " ")
+}
+
+// DocSays reports whether the document names speaker (folded words, small
+// words left out; long gives the long forms of titles: "cllr" is
+// "councillor") as someone who says something: it has all their words
+// and the last of them next to a reporting verb ("Treasury announced",
+// "the council has confirmed", "said the minister"), or it was issued by
+// them: a name in its web address with words of the release's own voice
+// ("Northbridge City Council" for northbridge.gov.uk).
+func (r *Register) DocSays(doc *Document, speaker []string, long map[string]string) bool {
+	if len(speaker) == 0 {
+		return false
+	}
+	host := HostNames(doc.URL)
+	inHost, generic := false, true
+	for _, w := range speaker {
+		switch {
+		case slices.Contains(host, w):
+			inHost = true
+		case !slices.Contains(ownVoice, w) && !slices.Contains(speakerFunc, w):
+			generic = false
+		}
+	}
+	if inHost && generic {
+		return true
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	k := r.qualifierLocked()
+	var last uint32
+	for _, w := range speaker {
+		id := r.wordLocked(w)
+		if l := long[w]; l != "" && (id == noWord || !slices.Contains(doc.words, id)) {
+			id = r.wordLocked(l)
+		}
+		if id == noWord || !slices.Contains(doc.words, id) {
+			return false
+		}
+		last = id
+	}
+	for p, id := range doc.words {
+		if id != last {
+			continue
+		}
+		for q := max(0, p-3); q < min(len(doc.words), p+5); q++ {
+			if q != p && k.reporting(doc.words[q])&kindReport != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DocHasDay reports whether the document gives the date of day t ("1
+// December", "December 1st").
+func (r *Register) DocHasDay(doc *Document, t time.Time) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	month := strings.ToLower(t.Month().String())
+	ms := []uint32{r.wordLocked(month), r.wordLocked(month[:3])}
+	day := strconv.Itoa(t.Day())
+	suffix := "th"
+	switch t.Day() {
+	case 1, 21, 31:
+		suffix = "st"
+	case 2, 22:
+		suffix = "nd"
+	case 3, 23:
+		suffix = "rd"
+	}
+	ds := []uint32{r.wordLocked(day), r.wordLocked(day + suffix)}
+	is := func(id uint32, set []uint32) bool { return id != noWord && slices.Contains(set, id) }
+	w := doc.words
+	for p := 0; p+1 < len(w); p++ {
+		if is(w[p], ds) && is(w[p+1], ms) || is(w[p], ms) && is(w[p+1], ds) {
+			return true
+		}
+	}
+	return false
 }

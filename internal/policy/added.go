@@ -1,0 +1,285 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clearance-dev/clearance/internal/register"
+	"github.com/clearance-dev/clearance/internal/text"
+)
+
+// Words a public-domain draft or a pointer adds that state no figure but
+// can still be false: who says it ("Treasury announced today:" over
+// another department's release) and when ("today", "this week" over a
+// release of last month). Each is checked against the register documents
+// the draft repeats or links to.
+
+// relativeTimes are time words that are true only when the release is as
+// recent as they say, counted from the day the post goes out. (tonight
+// and tomorrow state a time of their own: see factWords.)
+var relativeTimes = []struct {
+	words []string
+	unit  string // day, week, month, year
+	back  int    // 0: the same one; 1: the one before
+}{
+	{[]string{"earlier", "today"}, "day", 0}, {[]string{"today"}, "day", 0}, {[]string{"todays"}, "day", 0},
+	{[]string{"this", "morning"}, "day", 0}, {[]string{"this", "afternoon"}, "day", 0},
+	{[]string{"this", "evening"}, "day", 0}, {[]string{"yesterday"}, "day", 1}, {[]string{"yesterdays"}, "day", 1},
+	{[]string{"last", "night"}, "day", 1}, {[]string{"this", "week"}, "week", 0}, {[]string{"this", "weeks"}, "week", 0},
+	{[]string{"last", "week"}, "week", 1}, {[]string{"last", "weeks"}, "week", 1}, {[]string{"this", "month"}, "month", 0},
+	{[]string{"this", "months"}, "month", 0}, {[]string{"last", "month"}, "month", 1}, {[]string{"this", "year"}, "year", 0},
+	{[]string{"this", "years"}, "year", 0}, {[]string{"last", "year"}, "year", 1},
+}
+
+// draftReportVerbs attribute what follows or comes before to a speaker.
+var draftReportVerbs = map[string]bool{
+	"said": true, "says": true, "announced": true, "announces": true, "announce": true, "confirmed": true,
+	"confirms": true, "revealed": true, "reveals": true, "unveiled": true, "unveils": true, "stated": true,
+	"states": true, "outlined": true, "outlines": true,
+}
+
+// genericAuthor are words of an author field that name no body ("Press
+// Office", "Comms team").
+var genericAuthor = map[string]bool{
+	"press": true, "office": true, "team": true, "comms": true, "communications": true, "news": true,
+	"digital": true, "media": true, "social": true, "desk": true, "unit": true, "the": true, "and": true,
+	"of": true, "for": true, "official": true, "account": true,
+}
+
+// addedClaims returns a reason for each attribution and time word outside
+// published text that the documents the draft repeats or links to do not
+// bear out.
+func (ev *evaluation) addedClaims() []string {
+	d, e := ev.d, ev.e
+	var docs []*register.Document
+	seen := map[*register.Document]bool{}
+	add := func(doc *register.Document) {
+		if doc != nil && !seen[doc] && doc.PublicAt(e.Now) {
+			seen[doc] = true
+			docs = append(docs, doc)
+		}
+	}
+	for _, r := range ev.runs {
+		for i := r.Start; i < r.End; i++ {
+			if ev.covered[i] {
+				add(r.Doc)
+				break
+			}
+		}
+	}
+	for _, l := range d.Links {
+		add(e.Register.Resolve(l.URL))
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	free := func(i int) bool {
+		return i < len(d.Words) && !ev.covered[i] && !ev.tags[i] && (ev.frame == nil || !ev.frame[i])
+	}
+	var out []string
+	// When.
+	post, when := e.Now, "posted now, on %s,"
+	if !d.PublishAt.IsZero() {
+		post, when = d.PublishAt, "posted on %s (its publish_at),"
+	}
+	when = fmt.Sprintf(when, fmtTime(post))
+	for i := range d.Words {
+		for _, rt := range relativeTimes {
+			n := len(rt.words)
+			// (Frames too: "Yesterday the council said:".)
+			if !ev.wordsAt(i, rt.words) || ev.covered[i] || ev.tags[i] || ev.covered[i+n-1] {
+				continue
+			}
+			ok := false
+			for _, doc := range docs {
+				ok = ok || sameTime(doc.PublishedAt, post, rt.unit, rt.back) || ev.statesTime(doc, post, rt.unit, rt.back)
+			}
+			if !ok {
+				out = append(out, fmt.Sprintf("It says %s (line %d), but %s was published on %s and gives no date that fits: %s the post would say what is no longer true. Take the time word out, or give the date.",
+					ev.phraseText(i, i+n), d.Words[i].Line, docNames(docs), fmtTime(latest(docs)), when))
+			}
+			break
+		}
+	}
+	// Who.
+	for _, s := range d.Sentences {
+		for i := s.Start; i < s.End; i++ {
+			if !draftReportVerbs[d.Words[i].Word] || !free(i) || ev.inQuote(i) {
+				continue
+			}
+			speaker, from := ev.speakerOf(s, i)
+			if len(speaker) == 0 {
+				continue
+			}
+			ok := false
+			for _, doc := range docs {
+				ok = ok || ev.voiceOf(doc, speaker)
+			}
+			if !ok {
+				out = append(out, fmt.Sprintf("It says %s (line %d), but %s does not name %q as who says it. Name the speaker as the release does, or leave the attribution out.",
+					ev.phraseText(min(from, i), max(from+len(speaker), i+1)), d.Words[i].Line, docNames(docs), strings.Join(speaker, " ")))
+			}
+		}
+	}
+	return out
+}
+
+func docNames(docs []*register.Document) string {
+	if len(docs) == 1 {
+		return docs[0].Name()
+	}
+	var names []string
+	for _, d := range docs {
+		names = append(names, d.Name())
+	}
+	return joinLimit(names, 2)
+}
+
+// wordsAt reports whether the draft's words from i on are ws.
+func (ev *evaluation) wordsAt(i int, ws []string) bool {
+	if i+len(ws) > len(ev.d.Words) {
+		return false
+	}
+	for j, w := range ws {
+		if ev.d.Words[i+j].Word != w {
+			return false
+		}
+	}
+	return true
+}
+
+func (ev *evaluation) inQuote(i int) bool {
+	for _, q := range ev.d.Quotes {
+		if q[0] <= i && i < q[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// speakerOf returns the words of who a reporting verb at word i gives
+// as the speaker ("Treasury" in "Treasury announced today:", "the
+// Treasury" in "Announced today by the Treasury:", "the council" in
+// "…, says the council"), without small words, and where they start; nil
+// when it names none or only "she" or "they".
+func (ev *evaluation) speakerOf(s Sentence, i int) ([]string, int) {
+	d := ev.d
+	clauseStart, clauseEnd := s.Start, s.End
+	for _, c := range ev.clauseStarts(s) {
+		if c <= i {
+			clauseStart = c
+		} else if c < clauseEnd {
+			clauseEnd = c
+		}
+	}
+	var words []string
+	from := i
+	for j := i - 1; j >= clauseStart && i-j <= 8 && !ev.covered[j]; j-- {
+		if w := d.Words[j].Word; !speakerSmall[w] && !speakerAux[w] {
+			words = append([]string{w}, words...)
+		}
+		from = j
+	}
+	if len(words) == 0 {
+		for j := i + 1; j < clauseEnd && j <= i+8 && !ev.covered[j]; j++ {
+			if w := d.Words[j].Word; !speakerSmall[w] && !speakerAux[w] && w != "by" {
+				words = append(words, w)
+			}
+		}
+		from = i
+	}
+	if len(words) == 1 && pronouns[words[0]] {
+		return nil, i
+	}
+	return words, from
+}
+
+var speakerAux = map[string]bool{"has": true, "have": true, "had": true, "just": true, "today": true, "also": true,
+	"this": true, "week": true, "morning": true, "afternoon": true, "yesterday": true, "formally": true,
+	"officially": true, "now": true, "on": true, "monday": true, "tuesday": true, "wednesday": true,
+	"thursday": true, "friday": true, "saturday": true, "sunday": true}
+
+var speakerSmall = map[string]bool{"the": true, "a": true, "an": true, "its": true, "our": true, "as": true, "and": true}
+
+var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true}
+
+// voiceOf reports whether doc names speaker as who says what it says:
+// "we" when the draft's author is the body of the release, else a
+// speaker the document has with a reporting verb next to them ("Treasury
+// announced", "said the Treasury"), or a body named in its web address
+// ("Northbridge City Council" for northbridge.gov.uk).
+func (ev *evaluation) voiceOf(doc *register.Document, speaker []string) bool {
+	reg := ev.e.Register
+	if len(speaker) == 1 && (speaker[0] == "we" || speaker[0] == "i") {
+		for _, w := range text.Words(ev.d.Author) {
+			if !genericAuthor[w] && !reg.DocHas(doc, w) && !slices.Contains(register.HostNames(doc.URL), w) {
+				return false
+			}
+		}
+		return true
+	}
+	return reg.DocSays(doc, speaker, titleAbbrevs)
+}
+
+// sameTime reports whether the release time rel is in the same day (week,
+// month, year) as post, or in the one before (back 1), in the release's
+// own time zone.
+func sameTime(rel, post time.Time, unit string, back int) bool {
+	if rel.IsZero() {
+		return false
+	}
+	post = post.In(rel.Location())
+	switch unit {
+	case "day":
+		y, m, dd := post.AddDate(0, 0, -back).Date()
+		ry, rm, rd := rel.Date()
+		return y == ry && m == rm && dd == rd
+	case "week":
+		y, w := post.AddDate(0, 0, -7*back).ISOWeek()
+		ry, rw := rel.ISOWeek()
+		return y == ry && w == rw
+	case "month":
+		p := time.Date(post.Year(), post.Month(), 1, 0, 0, 0, 0, post.Location()).AddDate(0, -back, 0)
+		return p.Year() == rel.Year() && p.Month() == rel.Month()
+	default:
+		return post.Year()-back == rel.Year()
+	}
+}
+
+// statesTime reports whether doc gives a date in the day (week, month,
+// year) of post, or the one before (back 1): "start today" is true on 1
+// December of a release that says "from 1 December".
+func (ev *evaluation) statesTime(doc *register.Document, post time.Time, unit string, back int) bool {
+	reg := ev.e.Register
+	switch unit {
+	case "day":
+		return reg.DocHasDay(doc, post.AddDate(0, 0, -back))
+	case "week":
+		start := post.AddDate(0, 0, -7*back-(int(post.Weekday())+6)%7) // its Monday
+		for i := 0; i < 7; i++ {
+			if reg.DocHasDay(doc, start.AddDate(0, 0, i)) {
+				return true
+			}
+		}
+		return false
+	case "month":
+		m := time.Date(post.Year(), post.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -back, 0)
+		return reg.DocHas(doc, strings.ToLower(m.Month().String()))
+	default:
+		return reg.DocHas(doc, strconv.Itoa(post.Year()-back))
+	}
+}
+
+// latest is when the most recent of docs was published.
+func latest(docs []*register.Document) time.Time {
+	var t time.Time
+	for _, d := range docs {
+		if d.PublishedAt.After(t) {
+			t = d.PublishedAt
+		}
+	}
+	return t
+}

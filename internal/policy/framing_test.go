@@ -183,3 +183,31 @@ func TestMarkingBesidePublishedText(t *testing.T) {
 		}
 	}
 }
+
+// TestWordShape: a question that opens with a verb is not an
+// instruction, "eligible for" is not advice, and idioms of view ("at
+// last", "about time", "finally") are views.
+func TestWordShape(t *testing.T) {
+	e := framingEngine(t)
+	const link = " https://www.northbridge.gov.uk/x"
+	const road = "The road will reopen to traffic before Christmas, and buses will use Station Street during the works."
+	for _, c := range []struct {
+		body   string
+		want   policy.Scenario
+		reason string
+	}{
+		{"Run a regional museum? Applications are open:" + link, policy.Pointer, ""},
+		{"Drive a taxi in Northbridge? Renew your licence online:" + link, policy.Pointer, ""},
+		{"Run a regional museum. Applications are open:" + link, policy.NewContent, `"Run"`},
+		{"Boil your water? You should, until we say so:" + link, policy.NewContent, `"should"`},
+		{"Avoid the bridge?" + link, policy.NewContent, `"Avoid"`},
+		{"You may be eligible for a home energy grant:" + link, policy.Pointer, ""},
+		{"Residents over 65 are eligible for free travel:" + link, policy.NewContent, `"are eligible"`},
+		{"At last! " + road, policy.NewContent, `It expresses a view: "At last"`},
+		{"About time. " + road, policy.NewContent, `"About time"`},
+		{road + " Finally!", policy.NewContent, `"Finally"`},
+		{"As at last year's fair, " + strings.ToLower(road[:1]) + road[1:], policy.NewContent, "close to text"},
+	} {
+		expectScenario(t, e, c.body, c.body, c.want, c.reason)
+	}
+}

@@ -35,6 +35,9 @@ var defaultView = []string{
 	"disgrace", "a disgrace", "shame", "shame on", "heartbreaking", "heartbroken", "outrageous", "overdue",
 	"absolutely", "vote for", "vote against", "deserve", "deserves", "deserved", "sorry to say",
 	"we know", "we understand", "we appreciate",
+	// idioms of view: it should have happened sooner
+	"about time", "at last", "at long last", "finally", "high time", "not before time", "long awaited",
+	"long overdue",
 }
 
 // defaultCommitment: promises and admissions made for the organisation.
@@ -58,7 +61,7 @@ var defaultGuidance = []string{
 	"is required", "are required", "mandatory", "prohibited", "banned", "allowed to", "not allowed",
 	"permitted", "guidance is", "best practice", "tips", "top tip", "beware",
 	"need to", "needs to", "no longer need", "no longer needs", "dont need", "do not need", "have to",
-	"has to", "can now claim", "can claim", "can now apply", "is eligible", "are eligible", "eligible for",
+	"has to", "can now claim", "can claim", "can now apply", "is eligible", "are eligible",
 	"entitled to", "is entitled", "are entitled",
 }
 
@@ -72,6 +75,11 @@ var defaultNeutral = []string{
 	"guidance is here", "guidance is available", "our tips", "our top tips", "best practice guide",
 	"dont forget to book", "dont forget to register", "dont forget to apply", "remember to book",
 	"remember to register", "remember to apply", "do not forget to book", "do not forget to register",
+	// "at last" and "about time" that state no view
+	"at last year", "at last years", "at last week", "at last weeks", "at last month", "at last months",
+	"at last night", "at last nights", "at last count", "at last orders", "about time limits",
+	"about time slots", "about time off", "about time zones", "about time frames", "about time scales",
+	"about time spent", "about time changes",
 }
 
 // Lexicon finds view and guidance language.

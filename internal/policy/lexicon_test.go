@@ -29,6 +29,13 @@ func TestLexiconFind(t *testing.T) {
 		{"Thinking about it", nil},
 		{"Shoulder of the road", nil},
 		{"I\u200b th\u0456nk", []string{"view:i think@0-2"}},
+		{"The bridge is open at last", []string{"view:at last@4-6"}},
+		{"It's about time the road reopened", []string{"view:about time@1-3"}},
+		{"The pool has finally reopened", []string{"view:finally@3-4"}},
+		{"At long last, the long-awaited bridge", []string{"view:at long last@0-3", "view:long awaited@4-6"}},
+		{"As at last year's fair, entry is free", nil},
+		{"Questions about time limits for appeals", nil},
+		{"At last count 300 people came", nil},
 	}
 	for _, c := range cases {
 		var got []string

@@ -184,6 +184,9 @@ func (ev *evaluation) instructions() []LexHit {
 	}
 	var hits []LexHit
 	for _, s := range d.Sentences {
+		if isQuestion(s) {
+			continue // "Run a regional museum?" asks, it does not instruct
+		}
 		for _, a := range ev.clauseStarts(s) {
 			if a >= len(d.Words) || ev.covered[a] {
 				continue

@@ -60,8 +60,12 @@ func NewEngine(cfg *Config, owners *Owners, reg *register.Register, now time.Tim
 
 // IsDraft reports whether a repo path is a draft under the config: it
 // matches drafts, or it is a Markdown file that matches always_review (a
-// statement kept outside the draft folders is still reviewed).
+// statement kept outside the draft folders is still reviewed). A
+// README.md is never a draft: it says what a folder is for.
 func (e *Engine) IsDraft(path string) bool {
+	if strings.EqualFold(path[strings.LastIndexByte(path, '/')+1:], "README.md") {
+		return false // notes about the folder, as in the register
+	}
 	if _, ok := e.drafts.Match(path); ok {
 		return true
 	}

@@ -71,6 +71,9 @@ func TestAlwaysReviewPathsAreDraftsToo(t *testing.T) {
 	e := policy.NewEngine(cfg, nil, nil, time.Now())
 	for path, want := range map[string]bool{
 		"statements/2026/leader.md": true, "statements/photo.jpg": false, "posts/a.md": true, "notes/a.md": false,
+		// A README says what a folder is for; it is not a draft.
+		"posts/README.md": false, "replies/forum/readme.md": false, "statements/README.md": false,
+		"posts/readme-launch.md": true, "posts/2026-12-01-readme.md": true,
 	} {
 		if got := e.IsDraft(path); got != want {
 			t.Errorf("IsDraft(%s) = %v, want %v", path, got, want)

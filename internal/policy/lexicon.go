@@ -80,6 +80,10 @@ var defaultNeutral = []string{
 	"at last night", "at last nights", "at last count", "at last orders", "about time limits",
 	"about time slots", "about time off", "about time zones", "about time frames", "about time scales",
 	"about time spent", "about time changes",
+	// "disaster" as the name of a kind of help, not a judgement
+	"disaster assistance", "disaster relief", "disaster recovery", "disaster response", "disaster declaration",
+	"disaster area", "disaster areas", "disaster fund", "disaster funding", "disaster management",
+	"disaster preparedness", "disaster risk", "disaster loan", "disaster loans", "disaster unemployment",
 }
 
 // Lexicon finds view and guidance language.

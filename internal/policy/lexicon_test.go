@@ -36,6 +36,8 @@ func TestLexiconFind(t *testing.T) {
 		{"As at last year's fair, entry is free", nil},
 		{"Questions about time limits for appeals", nil},
 		{"At last count 300 people came", nil},
+		{"Apply for federal disaster assistance", nil},
+		{"The delay was a disaster", []string{"view:disaster@4-5"}},
 	}
 	for _, c := range cases {
 		var got []string

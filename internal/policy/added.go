@@ -34,6 +34,17 @@ var relativeTimes = []struct {
 	{[]string{"this", "years"}, "year", 0}, {[]string{"last", "year"}, "year", 1},
 }
 
+// publishedTimes are more time words that, in published text, are true
+// only in the day (week, month, year) the release came out.
+var publishedTimes = []struct {
+	words []string
+	unit  string
+}{
+	{[]string{"tonight"}, "day"}, {[]string{"tomorrow"}, "day"}, {[]string{"tomorrows"}, "day"},
+	{[]string{"this", "weekend"}, "week"}, {[]string{"next", "week"}, "week"}, {[]string{"next", "month"}, "month"},
+	{[]string{"next", "year"}, "year"},
+}
+
 // draftReportVerbs attribute what follows or comes before to a speaker.
 var draftReportVerbs = map[string]bool{
 	"said": true, "says": true, "announced": true, "announces": true, "announce": true, "confirmed": true,
@@ -102,6 +113,25 @@ func (ev *evaluation) addedClaims() []string {
 					ev.phraseText(i, i+n), d.Words[i].Line, docNames(docs), fmtTime(latest(docs)), when))
 			}
 			break
+		}
+	}
+	// When, in published text: true only as near to the release as it
+	// says ("Mr Reid visited the school today", posted two days later).
+	for i := range d.Words {
+		if !ev.covered[i] {
+			continue
+		}
+		for _, rt := range relativeTimes {
+			if ev.wordsAt(i, rt.words) {
+				out = append(out, ev.stalePublished(i, len(rt.words), rt.unit, post, when)...)
+				break
+			}
+		}
+		for _, pt := range publishedTimes {
+			if ev.wordsAt(i, pt.words) {
+				out = append(out, ev.stalePublished(i, len(pt.words), pt.unit, post, when)...)
+				break
+			}
 		}
 	}
 	// Who.
@@ -282,4 +312,20 @@ func latest(docs []*register.Document) time.Time {
 		}
 	}
 	return t
+}
+
+// stalePublished says why the published time word at words [i, i+n) is no
+// longer true on the day the post goes out, or returns nothing.
+func (ev *evaluation) stalePublished(i, n int, unit string, post time.Time, when string) []string {
+	for _, r := range ev.runs {
+		if r.Start > i || r.End < i+n || !r.Doc.PublicAt(ev.e.Now) {
+			continue
+		}
+		if sameTime(r.Doc.PublishedAt, post, unit, 0) {
+			return nil
+		}
+		return []string{fmt.Sprintf("It repeats %s (line %d) from %s, published on %s: %s it would no longer be true. Take the time word out or give the date, or post it on the day the release says.",
+			ev.phraseText(i, i+n), ev.d.Words[i].Line, r.Doc.Name(), fmtTime(r.Doc.PublishedAt), when)}
+	}
+	return nil
 }

@@ -506,6 +506,13 @@ func (ev *evaluation) classify() Scenario {
 		ev.reason("clearance could not read this draft properly (see the findings), so it must be reviewed before it is posted.")
 		return NewContent
 	}
+	if hasErrorRule(ev.res.Findings, RuleMarking) {
+		// Published text beside a marking may come from a document that
+		// is not cleared for release: never free.
+		ev.reason("It carries a protective marking (see the findings), so it is not free to post even where its words are published: the marked material must be cleared first.")
+		ev.reason("New information must be checked by policy and communications officials before it is posted.")
+		return NewContent
+	}
 	words := make([]string, len(d.Words))
 	for i, w := range d.Words {
 		words[i] = w.Word

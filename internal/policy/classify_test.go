@@ -675,7 +675,7 @@ channels:
 		{"linkedin", "Please see:" + link, policy.NewContent, nil},
 		{"linkedin", "Superb value buses:" + link, policy.NewContent, nil},
 		{"linkedin", "Four words are many:" + link, policy.NewContent, nil},
-		{"linkedin", "Project Nightjar:" + link, policy.Pointer, []string{"error protective-marking:6"}},
+		{"linkedin", "Project Nightjar:" + link, policy.NewContent, []string{"error protective-marking:6"}}, // a marking is never free
 		{"linkedin", "Northbridge City Council has completed the new flood defences along the River Wend. Bus stops move soon as the works end.", policy.PublicDomain, nil},
 		{"x", "Bus times:" + link, policy.Pointer, nil},
 		{"x", "Bus times change:" + link, policy.Pointer, []string{"error length:6"}},

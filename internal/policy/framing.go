@@ -24,7 +24,14 @@ import (
 
 var salutations = map[string]bool{
 	"hi": true, "hello": true, "hey": true, "hiya": true, "dear": true, "morning": true,
-	"afternoon": true, "evening": true, "greetings": true,
+	"afternoon": true, "evening": true, "greetings": true, "howdy": true, "gday": true, "aloha": true,
+	"bonjour": true, "hola": true, "helo": true, "shwmae": true, "salut": true,
+}
+
+// salutations2 are greetings of two words ("Kia ora Hemi,").
+var salutations2 = map[[2]string]bool{
+	{"kia", "ora"}: true, {"tena", "koe"}: true, {"tena", "koutou"}: true, {"sut", "mae"}: true,
+	{"madainn", "mhath"}: true, {"good", "day"}: true,
 }
 
 // thanksFor are what a reply thanks someone for ("Thanks for your
@@ -33,7 +40,7 @@ var thanksFor = [][]string{
 	{"your", "message"}, {"your", "question"}, {"your", "questions"}, {"your", "comment"},
 	{"your", "comments"}, {"your", "patience"}, {"your", "feedback"}, {"your", "reply"},
 	{"your", "post"}, {"your", "enquiry"}, {"your", "query"}, {"your", "email"}, {"your", "interest"},
-	{"your", "kind", "words"}, {"the", "question"}, {"the", "message"}, {"asking"}, {"getting", "in", "touch"},
+	{"your", "kind", "words"}, {"asking"}, {"getting", "in", "touch"},
 	{"reaching", "out"}, {"letting", "us", "know"}, {"flagging", "this"}, {"raising", "this"},
 	{"sharing"}, {"contacting", "us"}, {"your", "message", "and"},
 }
@@ -120,6 +127,8 @@ func greeting(text string, toks []text.Token) (int, []int) {
 		k = 1
 	case w == "good" && (word(1) == "morning" || word(1) == "afternoon" || word(1) == "evening"):
 		k = 2
+	case salutations2[[2]string{w, word(1)}]:
+		k = 2
 	case w == "thanks" || w == "cheers":
 		k, thanks = 1, true
 	case w == "thank" && word(1) == "you":
@@ -200,7 +209,8 @@ func matchAny(toks []text.Token, k int, phrases [][]string) int {
 		}
 		ok := true
 		for j, w := range p {
-			if toks[k+j].Word != w {
+			// ("your question" or "the question")
+			if toks[k+j].Word != w && !(w == "your" && toks[k+j].Word == "the") {
 				ok = false
 				break
 			}

@@ -214,6 +214,9 @@ func (d *Document) alignedSpan(p0, p1 int, k *wordKinds) bool {
 				break
 			}
 		}
+		if d.reportingClosing(p1, k) {
+			return false // "…, the ONS said": someone else's claim
+		}
 	}
 	return true
 }

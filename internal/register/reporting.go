@@ -39,7 +39,22 @@ const (
 	kindOf                        // department for, minister of: a name follows
 	kindThat                      // that, after the verb
 	kindSet                       // set, sets: "set out"
+	kindTitle                     // minister, mayor: a title that names the release's own voice
+	kindNotOwn                    // shadow, opposition, former: a title that does not
 )
+
+// ownTitles name a release's own minister or elected member ("Exports
+// Minister Baroness Ellery"), unless notOwnTitles stand next to them
+// ("Shadow Minister", "TUC General Secretary", "Opposition councillor").
+var ownTitles = []string{"minister", "ministers", "secretary", "mayor", "councillor", "cllr", "premier"}
+
+var notOwnTitles = []string{
+	"shadow", "opposition", "former", "ex", "general", "labour", "conservative", "conservatives", "tory",
+	"tories", "liberal", "democrat", "democrats", "democratic", "republican", "republicans", "green",
+	"greens", "snp", "plaid", "reform", "independent", "union", "unions", "party", "group", "critics",
+	"campaigners", "opponents", "rival", "junior", "doctors", "nurses", "association", "federation",
+	"confederation", "society", "institute", "trade",
+}
 
 // reportVerbs only report what the speaker says.
 var reportVerbs = []string{
@@ -102,6 +117,7 @@ func (k *wordKinds) reporting(id uint32) uint16 {
 			{reportVerbs, kindReport}, {ownVoice, kindSpeaker}, {speakerFunc, kindFunc}, {reportAux, kindAux},
 			{reportOpeners, kindOpener}, {scopeWords, kindScope}, {qualifiers, kindQualifier},
 			{[]string{"for", "of"}, kindOf}, {[]string{"that"}, kindThat}, {[]string{"set", "sets"}, kindSet},
+			{ownTitles, kindTitle}, {notOwnTitles, kindNotOwn},
 		} {
 			for _, w := range l.words {
 				if id := k.r.wordLocked(w); id != noWord {
@@ -183,7 +199,7 @@ func (d *Document) reportingOpening(p0 int, k *wordKinds) bool {
 	if kind(i)&(kindOpener|kindTime) != 0 {
 		opener, j := kind(i)&kindOpener != 0, i
 		for ; j < p0; j++ {
-			if kind(j)&kindScope != 0 || !opener && (kind(j)&kindTime == 0 || j-i >= 3) || j-i >= 8 {
+			if !opener && (kind(j)&kindTime == 0 || j-i >= 3) || j-i >= 8 {
 				return false
 			}
 			if d.bounds.get(j)&endsClause != 0 {
@@ -195,41 +211,21 @@ func (d *Document) reportingOpening(p0 int, k *wordKinds) bool {
 		}
 		i = j + 1
 	}
-	// The speaker: own-voice words, the small words of a name, a name in
-	// the release's web address, and after "Department for" or "Minister
-	// of" up to four words of a name.
-	voice := k.voiceOf(d)
-	start, head, named := i, false, 0
+	// The speaker, then the verb.
 	isVerb := func(i int) bool {
 		return kind(i)&kindReport != 0 || kind(i)&kindSet != 0 && i+1 < p0 && w[i+1] == k.r.wordLocked("out")
 	}
-	for ; i < p0 && !isVerb(i); i++ {
-		if d.bounds.get(i)&(endsClause|endsSentence) != 0 {
+	v := i
+	for v < p0 && !isVerb(v) {
+		if d.bounds.get(v)&(endsClause|endsSentence) != 0 {
 			return false // "The Minister, Jo Bell, said": who is not clear
 		}
-		switch kk := kind(i); {
-		case named > 0 && kk&(kindAux|kindThat) == 0:
-			named--
-		case kk&kindSpeaker != 0:
-			head = true
-		case kk&kindFunc != 0:
-			if kk&kindOf != 0 && i > start && kind(i-1)&kindSpeaker != 0 {
-				named = 4
-			}
-		case contains(voice, w[i]):
-			head = true
-		case kk&kindAux != 0 && head:
-			// "has today", between the speaker and the verb.
-		default:
-			return false
-		}
-		if i-start > 12 {
-			return false
-		}
+		v++
 	}
-	if !head || i >= p0 {
+	if v >= p0 || v-i > 12 || !d.ownSpeaker(i, v, k) {
 		return false
 	}
+	i = v
 	// The verb ("set out" is two words), then "that" or nothing.
 	if kind(i)&kindReport == 0 {
 		i++
@@ -389,6 +385,114 @@ func (r *Register) DocHasDay(doc *Document, t time.Time) bool {
 	for p := 0; p+1 < len(w); p++ {
 		if is(w[p], ds) && is(w[p+1], ms) || is(w[p], ms) && is(w[p+1], ds) {
 			return true
+		}
+	}
+	return false
+}
+
+// ownSpeaker reports whether the document's words [a, b) name the
+// release's own voice, with words such as "has today" before a verb: own
+// voice words ("the council", "ministers", "we"), the small words of a
+// name, a name in the release's web address, up to four words of a name
+// after "Department for" or "Minister of", and the name of someone the
+// document gives an own title elsewhere ("Baroness Ellery" where it says
+// "Exports Minister Baroness Ellery"). At least one word must name the
+// speaker.
+func (d *Document) ownSpeaker(a, b int, k *wordKinds) bool {
+	w := d.words
+	kind := func(i int) uint16 { return k.reporting(w[i]) | k.of(w[i]) }
+	voice := k.voiceOf(d)
+	head, named := false, 0
+	for i := a; i < b; i++ {
+		switch kk := kind(i); {
+		case kk&kindNotOwn != 0:
+			return false
+		case named > 0 && kk&(kindAux|kindThat) == 0:
+			named--
+		case kk&kindSpeaker != 0:
+			head = true
+		case kk&kindFunc != 0:
+			if kk&kindOf != 0 && i > a && kind(i-1)&kindSpeaker != 0 {
+				named = 4
+			}
+		case contains(voice, w[i]):
+			head = true
+		case kk&kindAux != 0 && head:
+			// "has today", between the speaker and the verb.
+		case d.titled(w[i], k):
+			head = true
+		default:
+			return false
+		}
+	}
+	return head
+}
+
+// titled reports whether the document names the word, in one of its
+// sentences, within four words of an own title (minister, mayor…) and
+// with no other title beside it (shadow, opposition…).
+func (d *Document) titled(id uint32, k *wordKinds) bool {
+	w := d.words
+	for p, v := range w {
+		if v != id {
+			continue
+		}
+		own, not := false, false
+		for q := p; q >= 0 && q >= p-4; q-- { // before it, in its sentence
+			kk := k.reporting(w[q])
+			own, not = own || kk&kindTitle != 0, not || kk&kindNotOwn != 0
+			if d.sentenceStart(q) {
+				break
+			}
+		}
+		for q := p; q < len(w) && q <= p+4 && (q == p || d.bounds.get(q-1)&endsSentence == 0); q++ {
+			kk := k.reporting(w[q])
+			own, not = own || kk&kindTitle != 0, not || kk&kindNotOwn != 0
+		}
+		if own && !not {
+			return true
+		}
+	}
+	return false
+}
+
+// reportingClosing reports whether the document's words from p1 to the
+// end of their sentence, which a draft leaves out, hold a reporting
+// clause ("…, the ONS said") whose speaker is not the release's own voice.
+func (d *Document) reportingClosing(p1 int, k *wordKinds) bool {
+	w := d.words
+	kind := func(i int) uint16 { return k.reporting(w[i]) | k.of(w[i]) }
+	c0 := p1
+	for q := p1; q < len(w); q++ {
+		last := d.bounds.get(q)&endsSentence != 0
+		if last || d.bounds.get(q)&endsClause != 0 {
+			// The clause [c0, q]: is it someone saying so?
+			for v := c0; v <= q; v++ {
+				if kind(v)&kindReport == 0 {
+					continue
+				}
+				rest := true // "the ONS said today": only aux after the verb
+				for j := v + 1; j <= q; j++ {
+					rest = rest && kind(j)&(kindAux|kindThat) != 0
+				}
+				switch {
+				case v > c0 && rest:
+					if !d.ownSpeaker(c0, v, k) {
+						return true
+					}
+				case v == c0: // "said the ONS"
+					if !d.ownSpeaker(v+1, q+1, k) {
+						return true
+					}
+				default:
+					return true // who says it is not clear
+				}
+				break
+			}
+			c0 = q + 1
+		}
+		if last {
+			break
 		}
 	}
 	return false

@@ -236,11 +236,11 @@ var speakerSmall = map[string]bool{"the": true, "a": true, "an": true, "its": tr
 
 var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true}
 
-// voiceOf reports whether doc names speaker as who says what it says:
-// "we" when the draft's author is the body of the release, else a
-// speaker the document has with a reporting verb next to them ("Treasury
-// announced", "said the Treasury"), or a body named in its web address
-// ("Northbridge City Council" for northbridge.gov.uk).
+// voiceOf reports whether speaker is doc's own voice, who may say what it
+// says: "we" when the draft's author is the body of the release, else as
+// Register.OwnVoice decides ("the council", "Northbridge City Council" for
+// northbridge.gov.uk, a minister the document names with their title). A
+// speaker the release only quotes ("Critics said:") is not.
 func (ev *evaluation) voiceOf(doc *register.Document, speaker []string) bool {
 	reg := ev.e.Register
 	if len(speaker) == 1 && (speaker[0] == "we" || speaker[0] == "i") {
@@ -251,7 +251,7 @@ func (ev *evaluation) voiceOf(doc *register.Document, speaker []string) bool {
 		}
 		return true
 	}
-	return reg.DocSays(doc, speaker, titleAbbrevs)
+	return reg.OwnVoice(doc, speaker, titleAbbrevs)
 }
 
 // sameTime reports whether the release time rel is in the same day (week,

@@ -48,6 +48,10 @@ The scheme will cost less than planned, the Institute for Fiscal Studies said.
 
 The first clubs will open in 120 schools in the north, the department said.
 
+Professor Kim Lee met the Minister in Leeds on Monday.
+
+Professor Kim Lee said that breakfast clubs make little difference to exam results.
+
 The Minister for Schools, Jo Bell, said that the first clubs will open in January.
 
 The shadow minister said that the scheme has no money for rural schools.
@@ -114,6 +118,7 @@ func TestLeadingFrames(t *testing.T) {
 		{"a quotation's speaker dropped", "Every child deserves a good breakfast.", policy.PublicDomain, ""},
 		{"a union leader's claim", "The clubs will need more staff in rural areas.", policy.NewContent, `"tuc general secretary lee ruiz said that"`},
 		{"a closing third-party attribution dropped", "The scheme will cost less than planned.", policy.NewContent, ""},
+		{"someone who met the minister is not the minister", "Breakfast clubs make little difference to exam results.", policy.NewContent, ""},
 		{"a closing own attribution dropped", "The first clubs will open in 120 schools in the north.", policy.PublicDomain, ""},
 		{"a speaker named between commas", "The first clubs will open in January.", policy.NewContent, ""},
 		{"a shadow minister's claim", "The scheme has no money for rural schools.", policy.NewContent, ""},
@@ -150,6 +155,8 @@ func TestAddedWhoAndWhen(t *testing.T) {
 	}{
 		{"another body as the speaker", "", "Treasury announced: " + road, policy.NewContent, `does not name "treasury" as who says it`},
 		{"a third party as the speaker", "", "Critics said: " + road, policy.NewContent, `does not name "critics"`},
+		{"a speaker the release quotes on something else", "", "Critics said: The clubs save families up to £400 a year.", policy.NewContent, `does not name "critics"`},
+		{"the release's minister, by her title", "", "Schools Minister Jo Bell said: The clubs save families up to £400 a year.", policy.PublicDomain, ""},
 		{"the speaker after the verb", "", road + " Announced by the Treasury.", policy.NewContent, `does not name "treasury"`},
 		{"the release's own body, named in its address", "", "Northbridge City Council confirmed: " + road, policy.PublicDomain, ""},
 		{"the release's own voice, as it names itself", "", "The council has confirmed: " + road, policy.PublicDomain, ""},

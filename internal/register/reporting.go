@@ -311,55 +311,39 @@ func (r *Register) textLocked(ids []uint32) string {
 	return strings.Join(out, " ")
 }
 
-// DocSays reports whether the document names speaker (folded words, small
-// words left out; long gives the long forms of titles: "cllr" is
-// "councillor") as someone who says something: it has all their words
-// and the last of them next to a reporting verb ("Treasury announced",
-// "the council has confirmed", "said the minister"), or it was issued by
-// them: a name in its web address with words of the release's own voice
-// ("Northbridge City Council" for northbridge.gov.uk).
-func (r *Register) DocSays(doc *Document, speaker []string, long map[string]string) bool {
-	if len(speaker) == 0 {
-		return false
-	}
-	host := HostNames(doc.URL)
-	inHost, generic := false, true
-	for _, w := range speaker {
-		switch {
-		case slices.Contains(host, w):
-			inHost = true
-		case !slices.Contains(ownVoice, w) && !slices.Contains(speakerFunc, w):
-			generic = false
-		}
-	}
-	if inHost && generic {
-		return true
-	}
+// OwnVoice reports whether speaker (folded words, small words left out;
+// long gives the long forms of titles: "cllr" is "councillor") names the
+// document's own voice as ownSpeaker does: "the council", "Northbridge
+// City Council" for northbridge.gov.uk, "Baroness Ellery" where the
+// document says "Exports Minister Baroness Ellery". A speaker the document
+// only quotes ("Critics", "the ONS") is not its own voice.
+func (r *Register) OwnVoice(doc *Document, speaker []string, long map[string]string) bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	k := r.qualifierLocked()
-	var last uint32
+	host := HostNames(doc.URL)
+	head := false
 	for _, w := range speaker {
+		if slices.Contains(notOwnTitles, w) {
+			return false
+		}
+		if slices.Contains(ownVoice, w) || slices.Contains(host, w) || long[w] != "" && slices.Contains(ownVoice, long[w]) {
+			head = true
+			continue
+		}
+		if slices.Contains(speakerFunc, w) {
+			continue
+		}
 		id := r.wordLocked(w)
 		if l := long[w]; l != "" && (id == noWord || !slices.Contains(doc.words, id)) {
 			id = r.wordLocked(l)
 		}
-		if id == noWord || !slices.Contains(doc.words, id) {
+		if id == noWord || !doc.titled(id, k) {
 			return false
 		}
-		last = id
+		head = true
 	}
-	for p, id := range doc.words {
-		if id != last {
-			continue
-		}
-		for q := max(0, p-3); q < min(len(doc.words), p+5); q++ {
-			if q != p && k.reporting(doc.words[q])&kindReport != 0 {
-				return true
-			}
-		}
-	}
-	return false
+	return head
 }
 
 // DocHasDay reports whether the document gives the date of day t ("1
@@ -421,6 +405,8 @@ func (d *Document) ownSpeaker(a, b int, k *wordKinds) bool {
 			// "has today", between the speaker and the verb.
 		case d.titled(w[i], k):
 			head = true
+		case portfolio(b, i, kind):
+			// "Heritage" in "Heritage Minister Clara Whitlock"
 		default:
 			return false
 		}
@@ -428,9 +414,25 @@ func (d *Document) ownSpeaker(a, b int, k *wordKinds) bool {
 	return head
 }
 
-// titled reports whether the document names the word, in one of its
-// sentences, within four words of an own title (minister, mayor…) and
-// with no other title beside it (shadow, opposition…).
+// portfolio reports whether word i of a speaker ending before b is part of
+// a minister's portfolio: an own title follows within three words
+// ("Work and Pensions Secretary").
+func portfolio(b, i int, kind func(int) uint16) bool {
+	for j := i + 1; j < b && j <= i+3; j++ {
+		if kind(j)&kindTitle != 0 {
+			return true
+		}
+		if kind(j)&(kindReport|kindNotOwn) != 0 {
+			return false
+		}
+	}
+	return false
+}
+
+// titled reports whether the document gives the word an own title
+// (minister, mayor…) right before it, in the same clause, with no other
+// title there (shadow, opposition…): "Exports Minister Baroness Ellery",
+// "Minister for Schools Jo Bell".
 func (d *Document) titled(id uint32, k *wordKinds) bool {
 	w := d.words
 	for p, v := range w {
@@ -438,16 +440,18 @@ func (d *Document) titled(id uint32, k *wordKinds) bool {
 			continue
 		}
 		own, not := false, false
-		for q := p; q >= 0 && q >= p-4; q-- { // before it, in its sentence
-			kk := k.reporting(w[q])
-			own, not = own || kk&kindTitle != 0, not || kk&kindNotOwn != 0
-			if d.sentenceStart(q) {
+		for q := p - 1; q >= 0 && q >= p-5; q-- {
+			if d.bounds.get(q)&(endsClause|endsSentence) != 0 {
 				break
 			}
-		}
-		for q := p; q < len(w) && q <= p+4 && (q == p || d.bounds.get(q-1)&endsSentence == 0); q++ {
 			kk := k.reporting(w[q])
+			if kk&kindReport != 0 {
+				break
+			}
 			own, not = own || kk&kindTitle != 0, not || kk&kindNotOwn != 0
+			if own && q > 0 && d.bounds.get(q-1)&(endsClause|endsSentence) == 0 {
+				not = not || k.reporting(w[q-1])&kindNotOwn != 0 // "Shadow Exports Minister"
+			}
 		}
 		if own && !not {
 			return true

@@ -47,9 +47,18 @@ var publishedTimes = []struct {
 
 // draftReportVerbs attribute what follows or comes before to a speaker.
 var draftReportVerbs = map[string]bool{
-	"said": true, "says": true, "announced": true, "announces": true, "announce": true, "confirmed": true,
-	"confirms": true, "revealed": true, "reveals": true, "unveiled": true, "unveils": true, "stated": true,
-	"states": true, "outlined": true, "outlines": true,
+	"said": true, "says": true, "say": true, "announced": true, "announces": true, "announce": true,
+	"confirmed": true, "confirms": true, "revealed": true, "reveals": true, "unveiled": true, "unveils": true,
+	"stated": true, "states": true, "outlined": true, "outlines": true, "told": true, "tells": true,
+	"warned": true, "warns": true,
+}
+
+// doubtVerbs put what follows in doubt whoever the speaker is: "The
+// council denied:", "Campaigners claim:".
+var doubtVerbs = map[string]bool{
+	"claim": true, "claims": true, "claimed": true, "alleged": true, "alleges": true, "allege": true,
+	"denied": true, "denies": true, "deny": true, "insists": true, "insisted": true, "admitted": true,
+	"admits": true, "rejected": true, "rejects": true, "disputes": true, "disputed": true,
 }
 
 // genericAuthor are words of an author field that name no body ("Press
@@ -137,7 +146,11 @@ func (ev *evaluation) addedClaims() []string {
 	// Who.
 	for _, s := range d.Sentences {
 		for i := s.Start; i < s.End; i++ {
-			if !draftReportVerbs[d.Words[i].Word] || !free(i) || ev.inQuote(i) {
+			if doubtVerbs[d.Words[i].Word] && !ev.covered[i] && !ev.inQuote(i) {
+				out = append(out, fmt.Sprintf("It says %s (line %d): that puts the published text beside it in doubt or in someone else's mouth. Take it out, or have it reviewed.", ev.phraseText(i, i+1), d.Words[i].Line))
+				continue
+			}
+			if !draftReportVerbs[d.Words[i].Word] || !free(i) || ev.inQuote(i) || ev.sayNoun(i) {
 				continue
 			}
 			speaker, from := ev.speakerOf(s, i)
@@ -328,4 +341,17 @@ func (ev *evaluation) stalePublished(i, n int, unit string, post time.Time, when
 			ev.phraseText(i, i+n), ev.d.Words[i].Line, r.Doc.Name(), fmtTime(r.Doc.PublishedAt), when)}
 	}
 	return nil
+}
+
+// sayNoun reports whether word i is "say" as a noun or after "to": "Have
+// your say", "a say in", "want to say".
+func (ev *evaluation) sayNoun(i int) bool {
+	if ev.d.Words[i].Word != "say" || i == 0 {
+		return false
+	}
+	switch ev.d.Words[i-1].Word {
+	case "your", "a", "their", "our", "the", "final", "to", "have", "has":
+		return true
+	}
+	return false
 }

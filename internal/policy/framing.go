@@ -261,11 +261,12 @@ func (ev *evaluation) openingWords(s Sentence) int {
 	return n
 }
 
-// framed counts the words that frame the draft.
+// framed counts the words that frame the draft and are not published
+// themselves.
 func (ev *evaluation) framed() int {
 	n := 0
-	for _, f := range ev.frame {
-		if f {
+	for i, f := range ev.frame {
+		if f && !ev.covered[i] {
 			n++
 		}
 	}
@@ -296,7 +297,7 @@ func (ev *evaluation) leftOut(s Sentence, doc *register.Document) string {
 func (ev *evaluation) attributionOpening(s Sentence) (n int, said bool) {
 	toks := ev.tokens(s)
 	k := 0
-	for k < len(toks) && k <= 8 && !draftReportVerbs[toks[k].Word] {
+	for k < len(toks) && k <= 8 && !draftReportVerbs[toks[k].Word] && !doubtVerbs[toks[k].Word] {
 		if k+1 < len(toks) && strings.TrimSpace(s.Text[toks[k].End:toks[k+1].Start]) != "" {
 			return 0, false
 		}
@@ -314,8 +315,13 @@ func (ev *evaluation) attributionOpening(s Sentence) (n int, said bool) {
 	if n >= len(toks) {
 		return 0, false
 	}
-	speaker, _ := ev.speakerOf(Sentence{Text: s.Text, Line: s.Line, Start: s.Start, End: s.Start + n}, s.Start+k)
-	if len(speaker) == 0 {
+	var speaker []string
+	for _, t := range toks[:k] {
+		if !speakerSmall[t.Word] && !speakerAux[t.Word] {
+			speaker = append(speaker, t.Word)
+		}
+	}
+	if len(speaker) == 0 || len(speaker) == 1 && pronouns[speaker[0]] || doubtVerbs[toks[k].Word] {
 		return n, false
 	}
 	for _, r := range ev.runs {

@@ -38,6 +38,11 @@ var defaultView = []string{
 	// idioms of view: it should have happened sooner
 	"about time", "at last", "at long last", "finally", "high time", "not before time", "long awaited",
 	"long overdue",
+	// doubt or denial beside published text ("Myth:", "Not true:"), and
+	// insults
+	"not true", "untrue", "myth", "myths", "hoax", "debunked", "misleading", "fake news", "allegedly",
+	"supposedly", "so called", "apparently", "yeah right", "liar", "liars", "idiot", "idiots", "moron",
+	"morons", "stupid", "pathetic", "useless", "a joke", "what a joke",
 }
 
 // defaultCommitment: promises and admissions made for the organisation.
@@ -80,6 +85,8 @@ var defaultNeutral = []string{
 	"at last night", "at last nights", "at last count", "at last orders", "about time limits",
 	"about time slots", "about time off", "about time zones", "about time frames", "about time scales",
 	"about time spent", "about time changes",
+	"myth busting", "myth buster", "myth busters", "mythbusting", "mythbuster", "mythbusters", "hoax calls",
+	"hoax call", "hoax caller", "hoax callers",
 	// "disaster" as the name of a kind of help, not a judgement
 	"disaster assistance", "disaster relief", "disaster recovery", "disaster response", "disaster declaration",
 	"disaster area", "disaster areas", "disaster fund", "disaster funding", "disaster management",

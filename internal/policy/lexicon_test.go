@@ -37,6 +37,10 @@ func TestLexiconFind(t *testing.T) {
 		{"Questions about time limits for appeals", nil},
 		{"At last count 300 people came", nil},
 		{"Apply for federal disaster assistance", nil},
+		{"Not true: the road will reopen", []string{"view:not true@0-2"}},
+		{"Myth: the road will reopen", []string{"view:myth@0-1"}},
+		{"Myth busting: the facts about bins", nil},
+		{"Report hoax calls to the police", nil},
 		{"The delay was a disaster", []string{"view:disaster@4-5"}},
 	}
 	for _, c := range cases {

@@ -26,10 +26,12 @@ func (ev *evaluation) publishedWords() []bool {
 	var spans [][2]int
 	seen := map[[2]int]bool{}
 	for _, s := range append(joinedSentences(d.Sentences), d.Sentences...) {
-		sp := [2]int{s.Start + ev.openingWords(s), s.End}
-		if !seen[sp] {
-			seen[sp] = true
-			spans = append(spans, sp)
+		// Without what opens it (a label, a greeting…), and whole.
+		for _, sp := range [][2]int{{s.Start + ev.openingWords(s), s.End}, {s.Start, s.End}} {
+			if !seen[sp] {
+				seen[sp] = true
+				spans = append(spans, sp)
+			}
 		}
 	}
 	for i, ok := range e.Register.Published(ev.runs, spans, public) {
@@ -454,7 +456,7 @@ func (ev *evaluation) edits(n int) []string {
 	for _, s := range joinedSentences(d.Sentences) {
 		var doc *register.Document
 		for i := s.Start; i < s.End && doc == nil; i++ {
-			if !ev.matched[i] || ev.covered[i] || ev.tags[i] {
+			if !ev.matched[i] || ev.covered[i] || ev.tags[i] || ev.frame != nil && ev.frame[i] {
 				continue
 			}
 			for _, r := range ev.runs {
@@ -524,8 +526,8 @@ func (ev *evaluation) inName(h LexHit) bool {
 	}
 	k := h.Start - s.Start
 	if k+1 >= len(toks) || !titleCase(s.Text[toks[k].Start:toks[k].End]) || !titleCase(s.Text[toks[k+1].Start:toks[k+1].End]) ||
-		headlineNouns[toks[k+1].Word] {
-		return false
+		headlineNouns[toks[k+1].Word] || strings.TrimSpace(s.Text[toks[k].End:toks[k+1].Start]) != "" {
+		return false // ("Idiots, The road…": a comma ends a name)
 	}
 	// A headline ("Great News From The Council"): every word after the
 	// first capitalised, the short ones too.

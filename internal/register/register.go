@@ -103,6 +103,9 @@ type Register struct {
 	// nwords is how many words all layers have numbered.
 	nwords uint32
 	live   int
+	// kinds caches the word kinds for alignedSpan while nwords stays
+	// the same (see qualifierLocked).
+	kinds atomic.Pointer[kindCache]
 }
 
 // layer is one part of the index: documents, the numbers of the words they
@@ -761,8 +764,12 @@ func (r *Register) DocHas(doc *Document, word string) bool {
 	return slices.Contains(doc.words, id)
 }
 
-// qualifierLocked returns the kinds of word ids that alignedSpan needs.
+// qualifierLocked returns the kinds of word ids that alignedSpan needs,
+// from the cache while no word has been numbered since.
 func (r *Register) qualifierLocked() *wordKinds {
+	if c := r.kinds.Load(); c != nil && c.n == r.nwords {
+		return &wordKinds{r: r, base: c.base, report: c.report}
+	}
 	set := make(map[uint32]uint16, len(qualifiers)+len(leadingTimeWords))
 	for _, w := range qualifiers {
 		if id := r.wordLocked(w); id != noWord {
@@ -774,7 +781,10 @@ func (r *Register) qualifierLocked() *wordKinds {
 			set[id] |= kindTime
 		}
 	}
-	return &wordKinds{r: r, base: set}
+	k := &wordKinds{r: r, base: set}
+	k.reporting(noWord) // fill k.report
+	r.kinds.Store(&kindCache{n: r.nwords, base: k.base, report: k.report})
+	return k
 }
 
 // runCovers reports whether one of runs from doc already spans [a, b).

@@ -104,6 +104,13 @@ type wordKinds struct {
 	voice  map[*Document][]uint32
 }
 
+// kindCache is a register's word kinds while it numbers nwords words;
+// never changed once stored.
+type kindCache struct {
+	n            uint32
+	base, report map[uint32]uint16
+}
+
 func (k *wordKinds) of(id uint32) uint16 { return k.base[id] }
 
 // reporting returns the kinds of id that reporting clauses need.

@@ -284,6 +284,9 @@ func (ev *evaluation) leftOut(s Sentence, doc *register.Document) string {
 		if opening, why := ev.e.Register.OpeningLeftOut(doc, r.DocPos+a-r.Start); opening != "" {
 			return fmt.Sprintf(": it leaves out the words that open it there, %q, and %s", opening, why)
 		}
+		if closing := ev.e.Register.ClosingLeftOut(doc, r.DocPos+s.End-r.Start); closing != "" {
+			return fmt.Sprintf(": it leaves out the words that close it there, %q, which give it to someone other than the release's own voice: without them their claim reads as the poster's own", closing)
+		}
 	}
 	return ""
 }

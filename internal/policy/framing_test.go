@@ -118,7 +118,7 @@ func TestLeadingFrames(t *testing.T) {
 		{"a minister the release names with her title", "Teachers will be trained to run the clubs.", policy.PublicDomain, ""},
 		{"a quotation's speaker dropped", "Every child deserves a good breakfast.", policy.PublicDomain, ""},
 		{"a union leader's claim", "The clubs will need more staff in rural areas.", policy.NewContent, `"tuc general secretary lee ruiz said that"`},
-		{"a closing third-party attribution dropped", "The scheme will cost less than planned.", policy.NewContent, ""},
+		{"a closing third-party attribution dropped", "The scheme will cost less than planned.", policy.NewContent, `leaves out the words that close it there, "the institute for fiscal studies said", which give it to someone other than the release's own voice`},
 		{"someone who met the minister is not the minister", "Breakfast clubs make little difference to exam results.", policy.NewContent, ""},
 		{"a closing own attribution dropped", "The first clubs will open in 120 schools in the north.", policy.PublicDomain, ""},
 		{"a speaker named between commas", "The first clubs will open in January.", policy.NewContent, ""},

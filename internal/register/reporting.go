@@ -295,6 +295,26 @@ func (r *Register) OpeningLeftOut(doc *Document, p0 int) (opening, why string) {
 	return r.textLocked(doc.words[q:p0]), why
 }
 
+// ClosingLeftOut returns the closing clause of the document's sentence
+// that a draft sentence ending before word p1 leaves out, when it gives
+// the words to someone other than the release's own voice ("the ons
+// said"); else "".
+func (r *Register) ClosingLeftOut(doc *Document, p1 int) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if doc.bounds == nil || p1 <= 0 || p1 >= len(doc.words) || doc.bounds.get(p1-1)&endsSentence != 0 {
+		return ""
+	}
+	if !doc.reportingClosing(p1, r.qualifierLocked()) {
+		return ""
+	}
+	q := p1
+	for q < len(doc.words)-1 && doc.bounds.get(q)&endsSentence == 0 && q-p1 < 24 {
+		q++
+	}
+	return r.textLocked(doc.words[p1 : q+1])
+}
+
 // textLocked spells word ids out (folded, as the index holds them).
 func (r *Register) textLocked(ids []uint32) string {
 	want := map[uint32]string{}

@@ -48,6 +48,8 @@ The scheme will cost less than planned, the Institute for Fiscal Studies said.
 
 The first clubs will open in 120 schools in the north, the department said.
 
+Union rep Lee Park said: "The plan is rushed. We have said that staff will need extra pay for early shifts."
+
 Professor Kim Lee met the Minister in Leeds on Monday.
 
 Professor Kim Lee said that breakfast clubs make little difference to exam results.
@@ -119,6 +121,7 @@ func TestLeadingFrames(t *testing.T) {
 		{"a quotation's speaker dropped", "Every child deserves a good breakfast.", policy.PublicDomain, ""},
 		{"a union leader's claim", "The clubs will need more staff in rural areas.", policy.NewContent, `"tuc general secretary lee ruiz said that"`},
 		{"a closing third-party attribution dropped", "The scheme will cost less than planned.", policy.NewContent, `leaves out the words that close it there, "the institute for fiscal studies said", which give it to someone other than the release's own voice`},
+		{"we, inside a third party's quotation", "Staff will need extra pay for early shifts.", policy.NewContent, ""},
 		{"someone who met the minister is not the minister", "Breakfast clubs make little difference to exam results.", policy.NewContent, ""},
 		{"a closing own attribution dropped", "The first clubs will open in 120 schools in the north.", policy.PublicDomain, ""},
 		{"a speaker named between commas", "The first clubs will open in January.", policy.NewContent, ""},

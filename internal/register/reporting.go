@@ -17,9 +17,10 @@ import (
 // announced that every school…". A draft may leave such a clause out and
 // post "£45 million to…" when the clause only reports (announced, said,
 // confirmed, set out…) and its speaker is the release's own voice: the body
-// that issued it ("the council", "the department", "ministers", "we", or a
-// name in the release's web address, as "Northbridge" in
-// northbridge.gov.uk), its minister or officials. A clause whose verb
+// that issued it ("the council", "the department", "ministers", or a name
+// in the release's web address, as "Northbridge" in northbridge.gov.uk),
+// its minister or officials. Not "we": inside a quotation it is whoever
+// is quoted. A clause whose verb
 // denies, doubts or claims ("denied that", "rejected claims that",
 // "claimed"), that holds a negation or a condition, or whose speaker is
 // anyone else ("Critics said", "Residents said", "The shadow minister
@@ -65,7 +66,7 @@ var reportVerbs = []string{
 
 // ownVoice are the words a release's own voice is named with.
 var ownVoice = []string{
-	"we", "council", "department", "government", "ministry", "minister", "ministers",
+	"council", "department", "government", "ministry", "minister", "ministers",
 	"secretary", "state", "officials", "official", "spokesperson", "spokesman", "spokeswoman", "mayor",
 	"leader", "cabinet", "trust", "board", "authority", "agency", "executive", "office", "service",
 	"chief", "deputy", "first", "prime", "premier", "city", "county", "borough", "district", "town",
@@ -403,7 +404,7 @@ func (r *Register) DocHasDay(doc *Document, t time.Time) bool {
 
 // ownSpeaker reports whether the document's words [a, b) name the
 // release's own voice, with words such as "has today" before a verb: own
-// voice words ("the council", "ministers", "we"), the small words of a
+// voice words ("the council", "ministers"), the small words of a
 // name, a name in the release's web address, up to four words of a name
 // after "Department for" or "Minister of", and the name of someone the
 // document gives an own title elsewhere ("Baroness Ellery" where it says

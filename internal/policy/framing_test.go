@@ -48,6 +48,10 @@ The scheme will cost less than planned, the Institute for Fiscal Studies said.
 
 The first clubs will open in 120 schools in the north, the department said.
 
+Most parents will still pay for after-school care, a spokesperson for Families Together said.
+
+The Office for Budget Checks said that the scheme will run over budget by 2028.
+
 Union rep Lee Park said: "The plan is rushed. We have said that staff will need extra pay for early shifts."
 
 Professor Kim Lee met the Minister in Leeds on Monday.
@@ -123,6 +127,9 @@ func TestLeadingFrames(t *testing.T) {
 		{"a closing third-party attribution dropped", "The scheme will cost less than planned.", policy.NewContent, `leaves out the words that close it there, "the institute for fiscal studies said", which give it to someone other than the release's own voice`},
 		{"we, inside a third party's quotation", "Staff will need extra pay for early shifts.", policy.NewContent, ""},
 		{"someone who met the minister is not the minister", "Breakfast clubs make little difference to exam results.", policy.NewContent, ""},
+		{"a spokesperson for someone else", "Most parents will still pay for after-school care.", policy.NewContent, ""},
+		{"an office for something else", "The scheme will run over budget by 2028.", policy.NewContent, ""},
+		{"a department for something", "£45 million to open free breakfast clubs in 750 more primary schools.", policy.PublicDomain, ""},
 		{"a closing own attribution dropped", "The first clubs will open in 120 schools in the north.", policy.PublicDomain, ""},
 		{"a speaker named between commas", "The first clubs will open in January.", policy.NewContent, ""},
 		{"a shadow minister's claim", "The scheme has no money for rural schools.", policy.NewContent, ""},

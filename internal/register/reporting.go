@@ -42,7 +42,15 @@ const (
 	kindSet                       // set, sets: "set out"
 	kindTitle                     // minister, mayor: a title that names the release's own voice
 	kindNotOwn                    // shadow, opposition, former: a title that does not
+	kindNamedBy                   // department, minister: "Department for Education"
 )
+
+// namedBy name a part of government by what follows "for" or "of"
+// ("Department for Education", "Minister for Schools", "Secretary of
+// State for Health", "Cabinet Member for Housing"). Not "office" (the
+// Office for National Statistics is not the department) nor
+// "spokesperson" ("a spokesperson for Friends of the Earth").
+var namedBy = []string{"department", "ministry", "minister", "ministers", "secretary", "state", "member", "holder"}
 
 // ownTitles name a release's own minister or elected member ("Exports
 // Minister Baroness Ellery"), unless notOwnTitles stand next to them
@@ -125,7 +133,7 @@ func (k *wordKinds) reporting(id uint32) uint16 {
 			{reportVerbs, kindReport}, {ownVoice, kindSpeaker}, {speakerFunc, kindFunc}, {reportAux, kindAux},
 			{reportOpeners, kindOpener}, {scopeWords, kindScope}, {qualifiers, kindQualifier},
 			{[]string{"for", "of"}, kindOf}, {[]string{"that"}, kindThat}, {[]string{"set", "sets"}, kindSet},
-			{ownTitles, kindTitle}, {notOwnTitles, kindNotOwn},
+			{ownTitles, kindTitle}, {notOwnTitles, kindNotOwn}, {namedBy, kindNamedBy},
 		} {
 			for _, w := range l.words {
 				if id := k.r.wordLocked(w); id != noWord {
@@ -424,7 +432,7 @@ func (d *Document) ownSpeaker(a, b int, k *wordKinds) bool {
 		case kk&kindSpeaker != 0:
 			head = true
 		case kk&kindFunc != 0:
-			if kk&kindOf != 0 && i > a && kind(i-1)&kindSpeaker != 0 {
+			if kk&kindOf != 0 && i > a && kind(i-1)&kindNamedBy != 0 {
 				named = 4
 			}
 		case contains(voice, w[i]):

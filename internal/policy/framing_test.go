@@ -263,3 +263,45 @@ func TestWordShape(t *testing.T) {
 		expectScenario(t, e, c.body, c.body, c.want, c.reason)
 	}
 }
+
+// TestOwnVoiceOfOfficials: a trust's chief nurse, a government named by
+// its own domain ("Welsh Government" for gov.wales) and a police force
+// for police.uk are the release's own voice; a charity's director is not.
+func TestOwnVoiceOfOfficials(t *testing.T) {
+	e := engineFor(t, testRepo(map[string]string{
+		"published/trust.md": `---
+title: New day surgery unit opens
+published_at: 2026-11-20T09:00:00Z
+url: https://www.wessexhospitals.nhs.uk/news/day-surgery-unit
+---
+Chief Nurse Angela Moss said: "The new unit means most patients will go home on the day of their operation."
+
+Patient Voice director Sam Hill said: "Patients will still wait too long for a first appointment."
+`,
+		"published/wales.md": `---
+title: Improved pay offer for health staff
+published_at: 2026-11-20T09:00:00Z
+url: https://www.gov.wales/improved-pay-offer-health-staff
+---
+A Welsh Government spokesperson said: "An improved pay offer has been made to health trade unions after further talks."
+`,
+		"published/police.md": `---
+title: Witness appeal after collision
+published_at: 2026-11-20T09:00:00Z
+url: https://www.wessex.police.uk/news/witness-appeal
+---
+Police said that the road was closed for six hours while officers examined the scene.
+`,
+	}), testNow)
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+	}{
+		{"a trust's chief nurse", "The new unit means most patients will go home on the day of their operation.", policy.PublicDomain},
+		{"a charity's director", "Patients will still wait too long for a first appointment.", policy.NewContent},
+		{"a government by its own domain", "An improved pay offer has been made to health trade unions after further talks.", policy.PublicDomain},
+		{"a police force by its own domain", "The road was closed for six hours while officers examined the scene.", policy.PublicDomain},
+	} {
+		expectScenario(t, e, c.name, c.body, c.want, "")
+	}
+}

@@ -31,18 +31,19 @@ import (
 // Word kinds used for reporting clauses (besides kindQualifier and
 // kindTime).
 const (
-	kindReport  = 1 << (iota + 2) // a verb that only reports: said, announced
-	kindSpeaker                   // the release's own voice: council, minister, we
-	kindFunc                      // the, a, of, for: words inside a speaker's name
-	kindAux                       // has, today, also: between a speaker and the verb
-	kindOpener                    // speaking, opening: a clause before the speaker
-	kindScope                     // in, across: an opener that may set a scope
-	kindOf                        // department for, minister of: a name follows
-	kindThat                      // that, after the verb
-	kindSet                       // set, sets: "set out"
-	kindTitle                     // minister, mayor: a title that names the release's own voice
-	kindNotOwn                    // shadow, opposition, former: a title that does not
-	kindNamedBy                   // department, minister: "Department for Education"
+	kindReport    = 1 << (iota + 2) // a verb that only reports: said, announced
+	kindSpeaker                     // the release's own voice: council, minister
+	kindFunc                        // the, a, of, for: words inside a speaker's name
+	kindAux                         // has, today, also: between a speaker and the verb
+	kindOpener                      // speaking, opening: a clause before the speaker
+	kindScope                       // in, across: an opener that may set a scope
+	kindOf                          // department for, minister of: a name follows
+	kindThat                        // that, after the verb
+	kindSet                         // set, sets: "set out"
+	kindTitle                       // minister, mayor: a title that names the release's own voice
+	kindNotOwn                      // shadow, opposition, former: a title that does not
+	kindNamedBy                     // department, minister: "Department for Education"
+	kindPortfolio                   // minister, secretary: "Heritage Minister"
 )
 
 // namedBy name a part of government by what follows "for" or "of"
@@ -52,10 +53,18 @@ const (
 // "spokesperson" ("a spokesperson for Friends of the Earth").
 var namedBy = []string{"department", "ministry", "minister", "ministers", "secretary", "state", "member", "holder"}
 
-// ownTitles name a release's own minister or elected member ("Exports
-// Minister Baroness Ellery"), unless notOwnTitles stand next to them
-// ("Shadow Minister", "TUC General Secretary", "Opposition councillor").
-var ownTitles = []string{"minister", "ministers", "secretary", "mayor", "councillor", "cllr", "premier"}
+// ownTitles name a release's own minister, elected member or official
+// ("Exports Minister Baroness Ellery", "Chief Nurse Angela Moss"), unless
+// notOwnTitles stand next to them ("Shadow Minister", "TUC General
+// Secretary", "Opposition councillor"). Only a minister's or a
+// secretary's title may follow a portfolio of any words ("Heritage
+// Minister"): "Fund director" may be anyone's.
+var ownTitles = []string{
+	"minister", "ministers", "secretary", "mayor", "councillor", "cllr", "premier", "nurse", "matron",
+	"director", "officer", "sergeant", "inspector", "superintendent", "constable",
+}
+
+var portfolioTitles = []string{"minister", "ministers", "secretary"}
 
 var notOwnTitles = []string{
 	"shadow", "opposition", "former", "ex", "general", "labour", "conservative", "conservatives", "tory",
@@ -78,6 +87,7 @@ var ownVoice = []string{
 	"secretary", "state", "officials", "official", "spokesperson", "spokesman", "spokeswoman", "mayor",
 	"leader", "cabinet", "trust", "board", "authority", "agency", "executive", "office", "service",
 	"chief", "deputy", "first", "prime", "premier", "city", "county", "borough", "district", "town",
+	"medical", "clinical", "nursing",
 	"parish", "uk", "hm", "nhs", "member", "councillor", "cllr", "portfolio", "holder",
 }
 
@@ -133,7 +143,7 @@ func (k *wordKinds) reporting(id uint32) uint16 {
 			{reportVerbs, kindReport}, {ownVoice, kindSpeaker}, {speakerFunc, kindFunc}, {reportAux, kindAux},
 			{reportOpeners, kindOpener}, {scopeWords, kindScope}, {qualifiers, kindQualifier},
 			{[]string{"for", "of"}, kindOf}, {[]string{"that"}, kindThat}, {[]string{"set", "sets"}, kindSet},
-			{ownTitles, kindTitle}, {notOwnTitles, kindNotOwn}, {namedBy, kindNamedBy},
+			{ownTitles, kindTitle}, {notOwnTitles, kindNotOwn}, {namedBy, kindNamedBy}, {portfolioTitles, kindPortfolio},
 		} {
 			for _, w := range l.words {
 				if id := k.r.wordLocked(w); id != noWord {
@@ -165,8 +175,10 @@ func (k *wordKinds) voiceOf(d *Document) []uint32 {
 	return ids
 }
 
-// HostNames are the labels of a web address's host that can name a body:
-// not www, gov, uk, org…
+// HostNames are the labels of a web address's host that can name a body
+// ("northbridge", "police" for www.northbridge.police.uk), not www, gov,
+// org…, with the adjective of a country's own domain ("welsh" for
+// gov.wales, "scottish" for gov.scot).
 func HostNames(u string) []string {
 	p, err := url.Parse(strings.TrimSpace(u))
 	if err != nil || p.Host == "" {
@@ -174,6 +186,9 @@ func HostNames(u string) []string {
 	}
 	var out []string
 	for _, l := range strings.Split(strings.ToLower(p.Hostname()), ".") {
+		if a := hostAdjectives[l]; a != "" {
+			out = append(out, a)
+		}
 		if len(l) < 3 || genericHostLabels[l] {
 			continue
 		}
@@ -183,10 +198,14 @@ func HostNames(u string) []string {
 }
 
 var genericHostLabels = map[string]bool{
-	"www": true, "gov": true, "govt": true, "org": true, "com": true, "net": true, "nhs": true,
-	"news": true, "press": true, "media": true, "info": true, "mygov": true, "scot": true, "wales": true,
-	"llyw": true, "cymru": true, "gc": true, "canada": true, "usa": true, "state": true, "edu": true,
-	"int": true, "police": true, "council": true, "city": true, "county": true, "county-council": true,
+	"www": true, "gov": true, "govt": true, "org": true, "com": true, "net": true, "news": true,
+	"press": true, "media": true, "info": true, "mygov": true, "llyw": true, "cymru": true, "gc": true,
+	"usa": true, "edu": true, "int": true,
+}
+
+var hostAdjectives = map[string]string{
+	"wales": "welsh", "llyw": "welsh", "cymru": "welsh", "scot": "scottish", "ie": "irish",
+	"canada": "canadian", "gc": "canadian", "au": "australian",
 }
 
 // reportingOpening reports whether the document's words from the start of
@@ -429,7 +448,7 @@ func (d *Document) ownSpeaker(a, b int, k *wordKinds) bool {
 			return false
 		case named > 0 && kk&(kindAux|kindThat) == 0:
 			named--
-		case kk&kindSpeaker != 0:
+		case kk&(kindSpeaker|kindTitle) != 0:
 			head = true
 		case kk&kindFunc != 0:
 			if kk&kindOf != 0 && i > a && kind(i-1)&kindNamedBy != 0 {
@@ -455,7 +474,7 @@ func (d *Document) ownSpeaker(a, b int, k *wordKinds) bool {
 // ("Work and Pensions Secretary").
 func portfolio(b, i int, kind func(int) uint16) bool {
 	for j := i + 1; j < b && j <= i+3; j++ {
-		if kind(j)&kindTitle != 0 {
+		if kind(j)&kindPortfolio != 0 {
 			return true
 		}
 		if kind(j)&(kindReport|kindNotOwn) != 0 {

@@ -277,6 +277,10 @@ url: https://www.wessexhospitals.nhs.uk/news/day-surgery-unit
 Chief Nurse Angela Moss said: "The new unit means most patients will go home on the day of their operation."
 
 Patient Voice director Sam Hill said: "Patients will still wait too long for a first appointment."
+
+Greenpeace director Jo Hart visited the unit.
+
+Jo Hart said that the unit will use too much energy.
 `,
 		"published/wales.md": `---
 title: Improved pay offer for health staff
@@ -299,6 +303,7 @@ Police said that the road was closed for six hours while officers examined the s
 	}{
 		{"a trust's chief nurse", "The new unit means most patients will go home on the day of their operation.", policy.PublicDomain},
 		{"a charity's director", "Patients will still wait too long for a first appointment.", policy.NewContent},
+		{"a charity's director, named elsewhere", "The unit will use too much energy.", policy.NewContent},
 		{"a government by its own domain", "An improved pay offer has been made to health trade unions after further talks.", policy.PublicDomain},
 		{"a police force by its own domain", "The road was closed for six hours while officers examined the scene.", policy.PublicDomain},
 	} {

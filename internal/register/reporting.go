@@ -485,32 +485,48 @@ func portfolio(b, i int, kind func(int) uint16) bool {
 }
 
 // titled reports whether the document gives the word an own title
-// (minister, mayor…) right before it, in the same clause, with no other
-// title there (shadow, opposition…): "Exports Minister Baroness Ellery",
-// "Minister for Schools Jo Bell".
+// (minister, mayor, chief nurse…) right before it, in the same clause:
+// "Exports Minister Baroness Ellery", "Minister for Schools Jo Bell",
+// "Chief Nurse Angela Moss". What stands before the title must be a
+// minister's portfolio ("Exports") or the release's own voice ("Chief",
+// "Police" for police.uk), never another title ("Shadow", "Opposition")
+// or another body ("Greenpeace director Jo Smith").
 func (d *Document) titled(id uint32, k *wordKinds) bool {
 	w := d.words
+	bound := func(q int) bool { return q < 0 || d.bounds.get(q)&(endsClause|endsSentence) != 0 }
+	voice := k.voiceOf(d)
+next:
 	for p, v := range w {
 		if v != id {
 			continue
 		}
-		own, not := false, false
-		for q := p - 1; q >= 0 && q >= p-5; q-- {
-			if d.bounds.get(q)&(endsClause|endsSentence) != 0 {
-				break
-			}
+		// The nearest title before it.
+		t := -1
+		for q := p - 1; q >= 0 && q >= p-5 && !bound(q); q-- {
 			kk := k.reporting(w[q])
-			if kk&kindReport != 0 {
+			if kk&(kindReport|kindNotOwn) != 0 {
+				continue next
+			}
+			if kk&kindTitle != 0 {
+				t = q
 				break
 			}
-			own, not = own || kk&kindTitle != 0, not || kk&kindNotOwn != 0
-			if own && q > 0 && d.bounds.get(q-1)&(endsClause|endsSentence) == 0 {
-				not = not || k.reporting(w[q-1])&kindNotOwn != 0 // "Shadow Exports Minister"
+		}
+		if t < 0 {
+			continue
+		}
+		portfolio := k.reporting(w[t])&kindPortfolio != 0
+		for q := t - 1; q >= 0 && q >= t-3 && !bound(q); q-- {
+			kk := k.reporting(w[q])
+			switch {
+			case kk&(kindNotOwn|kindReport) != 0:
+				continue next
+			case portfolio, kk&(kindSpeaker|kindFunc|kindTitle) != 0, contains(voice, w[q]):
+			default:
+				continue next
 			}
 		}
-		if own && !not {
-			return true
-		}
+		return true
 	}
 	return false
 }

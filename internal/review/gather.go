@@ -185,6 +185,7 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 			guessF.get()
 		}
 		s.Err = fmt.Errorf("reading pull request #%d: %w", number, err)
+		s.CommentUnread = true
 		return s, nil
 	}
 	s.PR = *pr
@@ -263,6 +264,7 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 	var err4, err5, err6 error
 	s.CheckRuns, err4 = checksF.get()
 	s.Comment, err5 = commentF.get()
+	s.CommentUnread = err5 != nil
 	s.Fingerprints, err6 = fpsF.get()
 	fail("finding clearance's comment", err5)
 	fail("listing review comments", err6)

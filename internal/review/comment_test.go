@@ -1,0 +1,177 @@
+package review
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-github/v60/github"
+)
+
+const (
+	imageDraft = "---\nchannel: x\nauthor: Acme Council\n---\nRoad closures this week: https://acme.example.org/roads\n\n![A gritter lorry on the ring road](gritter.png)\n"
+	replyDraft = "---\nchannel: forum\nkind: reply\nin_reply_to: https://forum.acme.example.org/t/ring-road/12\nauthor: Sam, Acme Council\n---\nThanks Dan. Road closures this week: https://acme.example.org/roads\n"
+)
+
+// oldApproved is a comment an earlier evaluation wrote, which a failure
+// must not leave saying the pull request can be merged.
+const oldApproved = SummaryMarker + "\n## ✅ Cleared: every post is approved; this pull request can be merged\n"
+
+// situation builds one pull request situation.
+type situation struct {
+	name string
+	snap func(t *testing.T) *Snapshot
+	// want is the verdict both the check and the comment must tell.
+	conclusion string
+	// say is text the comment must hold; never, text it must not.
+	say, never []string
+}
+
+func situations() []situation {
+	view := func(t *testing.T) *Snapshot { return snapshot(t, file("posts/view.md", newDraft)) }
+	return []situation{
+		{name: "free", snap: func(t *testing.T) *Snapshot {
+			return snapshot(t, file("posts/a.md", publicDraft), file("posts/b.md", pointerDraft))
+		}, conclusion: ConclusionSuccess, say: []string{"every post is free to go out", "| already published |", "| a link |", "nobody: free to post"}},
+		{name: "waiting", snap: view, conclusion: ConclusionActionRequired,
+			say:   []string{"waiting for policy and comms approval", "policy ⏳ @acme/policy", "clearance has asked them to review"},
+			never: []string{"Ready for review"}},
+		{name: "partly approved", snap: func(t *testing.T) *Snapshot {
+			s := view(t)
+			s.Reviews = []Review{approve("pat", "head1", 1)}
+			return s
+		}, conclusion: ConclusionActionRequired, say: []string{"waiting for comms approval", "policy ✅ @pat", "comms ⏳ @acme/comms"}},
+		{name: "changes requested", snap: func(t *testing.T) *Snapshot {
+			s := snapshot(t, file("posts/view.md", newDraft), file("posts/view2.md", strings.Replace(newDraft, "Friday", "Saturday", 1)))
+			s.Reviews = []Review{approve("pat", "head1", 1), {ID: 9, User: "cal", State: "CHANGES_REQUESTED", CommitID: "head1", SubmittedAt: now, Body: "Please say which junctions are closed."}}
+			return s
+		}, conclusion: ConclusionActionRequired,
+			say:   []string{"@cal asked for changes; do not merge", "**✋ @cal (comms) asked for changes to every post:**", "> Please say which junctions are closed.", "comms ✋ @cal asked for changes"},
+			never: []string{"waiting for @acme/comms", "comms ⏳", "@cal on posts/view.md; @cal"}},
+		{name: "approved", snap: func(t *testing.T) *Snapshot {
+			s := view(t)
+			s.Reviews = []Review{approve("pat", "head1", 1), approve("cal", "head1", 2)}
+			return s
+		}, conclusion: ConclusionSuccess, say: []string{"every post is approved", "policy ✅ @pat", "comms ✅ @cal"}},
+		{name: "stale", snap: func(t *testing.T) *Snapshot {
+			s := view(t)
+			s.Reviews = []Review{
+				{ID: 1, User: "pat", State: "APPROVED", CommitID: "old", SubmittedAt: now, FileSHAs: map[string]string{"posts/view.md": "older"}},
+				{ID: 2, User: "cal", State: "APPROVED", CommitID: "old", SubmittedAt: now, FileSHAs: map[string]string{"posts/view.md": "older"}},
+			}
+			return s
+		}, conclusion: ConclusionActionRequired, say: []string{"waiting for policy and comms approval", "@pat approved an earlier version"}},
+		{name: "errors", snap: func(t *testing.T) *Snapshot { return snapshot(t, file("posts/bad.md", badDraft)) },
+			conclusion: ConclusionFailure, say: []string{"❌ Not cleared: fix 1 error first; do not merge", "**To fix before it can go out**", "#L"}},
+		{name: "config error", snap: func(t *testing.T) *Snapshot {
+			s := snapshot(t, file("posts/view.md", newDraft))
+			s.Base.Config = nil
+			s.Comment = &Comment{ID: 1, Body: oldApproved}
+			return s
+		}, conclusion: ConclusionFailure,
+			say:   []string{"❌ Not cleared: could not check (clearance's settings on the `main` branch have a mistake, so no draft can be checked); do not merge"},
+			never: []string{"can be merged", "clearance.yml"}},
+		{name: "could not evaluate", snap: func(t *testing.T) *Snapshot {
+			s := snapshot(t, file("posts/view.md", newDraft))
+			s.Comment = &Comment{ID: 1, Body: oldApproved}
+			resp := &http.Response{StatusCode: 502, Request: &http.Request{Method: "GET", URL: mustURL("https://api.github.com/repos/acme/content/pulls/7/reviews")}}
+			s.Err = fmt.Errorf("listing reviews: %w", &github.ErrorResponse{Response: resp, Message: "Bad Gateway"})
+			return s
+		}, conclusion: ConclusionFailure,
+			say:   []string{"❌ Not cleared: could not check (GitHub could not be read); do not merge"},
+			never: []string{"can be merged", "502", "api.github.com", "Bad Gateway"}},
+		{name: "draft pull request", snap: func(t *testing.T) *Snapshot {
+			s := view(t)
+			s.PR.Draft = true
+			return s
+		}, conclusion: ConclusionActionRequired,
+			say:   []string{"this is a draft pull request, so nobody has been asked yet: clearance asks them when it is marked Ready for review"},
+			never: []string{"clearance has asked them"}},
+		{name: "image post", snap: func(t *testing.T) *Snapshot { return snapshot(t, file("posts/img/roads.md", imageDraft)) },
+			conclusion: ConclusionActionRequired,
+			say: []string{`<img src="https://github.example/acme/content/blob/head1/posts/img/gritter.png?raw=true" alt="A gritter lorry on the ring road"`,
+				"described as “A gritter lorry on the ring road”", "Attached image `posts/img/gritter.png`"}},
+		{name: "reply", snap: func(t *testing.T) *Snapshot { return snapshot(t, file("replies/dan.md", replyDraft)) },
+			conclusion: ConclusionSuccess, say: []string{"↩️ Replying to https://forum.acme.example.org/t/ring-road/12", "| Forum |"}},
+	}
+}
+
+// TestCommentAndCheckAgree: in every situation the comment tells the same
+// verdict as the check, in words a comms officer acts on.
+func TestCommentAndCheckAgree(t *testing.T) {
+	for _, sit := range situations() {
+		t.Run(sit.name, func(t *testing.T) {
+			s := sit.snap(t)
+			d := Decide(s)
+			if d.Check.Conclusion != sit.conclusion {
+				t.Fatalf("check %s %q, want %s", d.Check.Conclusion, d.Check.Title, sit.conclusion)
+			}
+			if d.Comment == "" {
+				t.Fatal("no comment")
+			}
+			head := strings.SplitN(d.Comment, "\n", 3)[1]
+			if d.Check.Conclusion == ConclusionSuccess {
+				if !strings.HasPrefix(head, "## ✅ Cleared:") || !strings.Contains(head, "can be merged") {
+					t.Errorf("check passes but the comment's heading is %q", head)
+				}
+			} else {
+				if !strings.Contains(head, "Not cleared") || !strings.Contains(head, "do not merge") {
+					t.Errorf("check %s but the comment's heading is %q", d.Check.Conclusion, head)
+				}
+				if strings.Contains(d.Comment, "can be merged") {
+					t.Errorf("check %s but the comment says it can be merged:\n%s", d.Check.Conclusion, d.Comment)
+				}
+			}
+			// A failure is either errors to fix in the drafts, or clearance
+			// could not check at all; the comment says which.
+			if d.Check.Conclusion == ConclusionFailure && strings.HasPrefix(d.Check.Title, "Fix ") == strings.Contains(head, "could not check") {
+				t.Errorf("check %q, comment heading %q", d.Check.Title, head)
+			}
+			for _, w := range sit.say {
+				if !strings.Contains(d.Comment, w) {
+					t.Errorf("comment lacks %q:\n%s", w, d.Comment)
+				}
+			}
+			for _, w := range sit.never {
+				if strings.Contains(d.Comment, w) {
+					t.Errorf("comment has %q:\n%s", w, d.Comment)
+				}
+			}
+			if len(d.Comment) > maxComment {
+				t.Errorf("comment is %d bytes", len(d.Comment))
+			}
+		})
+	}
+}
+
+// TestFailureWithoutCommentCreatesNone: when the comments could not be
+// read, no comment is written (it could be a second one).
+func TestFailureWithoutCommentCreatesNone(t *testing.T) {
+	s := snapshot(t, file("posts/view.md", newDraft))
+	s.Err = errors.New("finding clearance's comment: 500")
+	s.CommentUnread = true
+	if d := Decide(s); d.Comment != "" {
+		t.Errorf("comment written although the comments could not be read:\n%s", d.Comment)
+	}
+	// Known to have no comment, and changing drafts: one is created.
+	s.CommentUnread = false
+	if d := Decide(s); !strings.Contains(d.Comment, "could not check") {
+		t.Errorf("comment %q", d.Comment)
+	}
+	// No drafts among the files: the check says it, no comment is made.
+	s.Files = []ChangedFile{{Path: "README.md", Status: "modified", SHA: "x"}}
+	if d := Decide(s); d.Comment != "" {
+		t.Errorf("comment on a pull request without drafts:\n%s", d.Comment)
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}

@@ -558,7 +558,7 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 			default:
 				line := fmt.Sprintf("- %s: ⏳ waiting for %s", role, strings.Join(r.Reviewers[role], " or "))
 				if sh := dr.Shared[role]; len(sh) > 0 {
-					line += fmt.Sprintf(" (%s approved, but for another role: each role needs a different person)", strings.Join(atAll(sh), ", "))
+					line += fmt.Sprintf(" (%s approved, but that approval counts for another role: each role needs a different person)", strings.Join(atAll(sh), ", "))
 				}
 				if st := dr.Stale[role]; len(st) > 0 {
 					line += fmt.Sprintf(" (%s approved an earlier version; the text has changed since)", strings.Join(atAll(st), ", "))

@@ -175,3 +175,36 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+// TestCommentFitsAnySize: however many drafts, the comment and the check
+// stay within GitHub's limits, summarise what does not fit, and keep the
+// record of who was asked.
+func TestCommentFitsAnySize(t *testing.T) {
+	for _, n := range []int{300, 3000} {
+		var files []ChangedFile
+		for i := range n {
+			body := fmt.Sprintf("---\nchannel: x\nauthor: Acme Council\n---\nWe think drivers in ward %d should avoid the ring road on Friday.\n", i)
+			if i%2 == 0 {
+				body = pointerDraft
+			}
+			files = append(files, file(fmt.Sprintf("posts/bulk/%04d-%s.md", i, strings.Repeat("long-name-", 8)), body))
+		}
+		s := snapshot(t, files...)
+		s.PR.ChangedFiles = n
+		d := Decide(s)
+		if len(d.Comment) > commentBudget+2000 || len(d.Comment) > maxComment {
+			t.Errorf("%d drafts: comment is %d bytes", n, len(d.Comment))
+		}
+		if len(d.Check.Summary) > maxSummary || len(d.Check.Text) > maxSummary {
+			t.Errorf("%d drafts: check summary %d, text %d bytes", n, len(d.Check.Summary), len(d.Check.Text))
+		}
+		for _, w := range []string{"more posts, ", "waiting for someone", "not shown in detail", "<!-- clearance:asked "} {
+			if !strings.Contains(d.Comment, w) {
+				t.Errorf("%d drafts: comment lacks %q", n, w)
+			}
+		}
+		if strings.Count(d.Comment, "<details") != strings.Count(d.Comment, "</details>") {
+			t.Errorf("%d drafts: a <details> is cut", n)
+		}
+	}
+}

@@ -348,7 +348,7 @@ func nextStep(s *Snapshot, d *Decision) string {
 			steps = append(steps, fmt.Sprintf("get %s; %s They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on: editing a draft afterwards needs a new approval.", strings.Join(who, ", and "), asked))
 		}
 		if len(nobody) > 0 {
-			steps = append(steps, fmt.Sprintf("nobody who looks after these drafts is in the %s role, so nobody can approve them yet: whoever maintains the list of code owners must add someone (that change needs the policy role's approval), then comment `/clearance recheck`.", joinAnd(nobody)))
+			steps = append(steps, fmt.Sprintf("no code owner of these drafts is in the %s role, so nobody can approve them yet: add one to CODEOWNERS as the errors say (that change needs the policy role's approval), then comment `/clearance recheck`.", joinAnd(nobody)))
 		}
 	}
 	if len(steps) == 0 {

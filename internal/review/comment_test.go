@@ -208,3 +208,22 @@ func TestCommentFitsAnySize(t *testing.T) {
 		}
 	}
 }
+
+// TestFailureKeepsWhoWasAsked: a comment replaced because clearance could
+// not check keeps the record of who was asked, so they are not asked again
+// once it can.
+func TestFailureKeepsWhoWasAsked(t *testing.T) {
+	s := snapshot(t, file("posts/view.md", newDraft))
+	first := Decide(s)
+	if len(first.RequestTeams) == 0 {
+		t.Fatal("nobody asked")
+	}
+	s.Comment = &Comment{ID: 1, Body: first.Comment}
+	s.Err = errors.New("listing reviews: 502")
+	failed := Decide(s)
+	s.Err = nil
+	s.Comment.Body = failed.Comment
+	if again := Decide(s); len(again.RequestTeams)+len(again.RequestUsers) != 0 {
+		t.Errorf("asked again after a failure: %v %v", again.RequestUsers, again.RequestTeams)
+	}
+}

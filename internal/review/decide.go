@@ -336,6 +336,13 @@ func failedComment(s *Snapshot, d *Decision, why, todo string) string {
 	fmt.Fprintf(&b, "clearance could not check this pull request: %s. Until it has, nobody can tell whether its posts may go out.\n\n", why)
 	fmt.Fprintf(&b, "**What to do next:** %s\n\n", todo)
 	b.WriteString(footer)
+	if s.Comment != nil {
+		// Who was asked to review stays recorded: once clearance can
+		// check again, they are not asked a second time.
+		if m := askedRE.FindString(s.Comment.Body); m != "" {
+			b.WriteString(m + "\n")
+		}
+	}
 	return b.String()
 }
 

@@ -251,11 +251,11 @@ func postList(ns []int, all int) string {
 func scenarioName(sc policy.Scenario) string {
 	switch sc {
 	case policy.PublicDomain:
-		return "already published"
+		return "📰 already published"
 	case policy.Pointer:
-		return "a link"
+		return "🔗 a link"
 	case policy.NewContent:
-		return "new content"
+		return "📝 new content"
 	}
 	return string(sc)
 }
@@ -364,16 +364,29 @@ func isPolicySentence(reason string) bool {
 	return strings.Contains(reason, " must be checked by policy and communications officials before ")
 }
 
+// policySentences are the policy's general sentences of the drafts'
+// reasons, said as one: "New information, views and guidance must be
+// checked by policy and communications officials before they are posted."
 func policySentences(d *Decision) []string {
-	var out []string
+	var subjects []string
 	for i := range d.Drafts {
 		for _, r := range d.Drafts[i].Result.Reasons {
-			if isPolicySentence(r) {
-				out = appendNew(out, r)
+			if !isPolicySentence(r) {
+				continue
+			}
+			subject, _, _ := strings.Cut(r, " must be checked by ")
+			for _, x := range strings.Split(strings.ReplaceAll(subject, " and ", ", "), ", ") {
+				if x = strings.ToLower(strings.TrimSpace(x)); x != "" {
+					subjects = appendNew(subjects, x)
+				}
 			}
 		}
 	}
-	return out
+	if len(subjects) == 0 {
+		return nil
+	}
+	s := joinAnd(subjects)
+	return []string{strings.ToUpper(s[:1]) + s[1:] + " must be checked by policy and communications officials before they are posted."}
 }
 
 // writeGoverned lists the changes to how review works.
@@ -794,6 +807,9 @@ func renderDetails(d *Decision) string {
 				break
 			}
 			fs = append(fs, fmt.Sprintf("%s line %d (`%s`): %s", f.Severity, max(f.Line, 1), f.Rule, clip(f.Message, 200, "…")))
+		}
+		if len(fs) == 0 {
+			fs = append(fs, "none")
 		}
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", dr.File.Path, dr.Result.Scenario, cell(strings.Join(fs, "<br>")))
 	}

@@ -35,7 +35,7 @@ func situations() []situation {
 	return []situation{
 		{name: "free", snap: func(t *testing.T) *Snapshot {
 			return snapshot(t, file("posts/a.md", publicDraft), file("posts/b.md", pointerDraft))
-		}, conclusion: ConclusionSuccess, say: []string{"every post is free to go out", "| already published |", "| a link |", "nobody: free to post"}},
+		}, conclusion: ConclusionSuccess, say: []string{"every post is free to go out", "| 📰 already published |", "| 🔗 a link |", "nobody: free to post"}},
 		{name: "waiting", snap: view, conclusion: ConclusionActionRequired,
 			say:   []string{"waiting for policy and comms approval", "policy ⏳ @acme/policy", "clearance has asked them to review"},
 			never: []string{"Ready for review"}},
@@ -72,7 +72,8 @@ func situations() []situation {
 			s.Comment = &Comment{ID: 1, Body: oldApproved}
 			return s
 		}, conclusion: ConclusionFailure,
-			say:   []string{"❌ Not cleared: could not check (clearance's settings on the `main` branch have a mistake, so no draft can be checked); do not merge"},
+			say: []string{"❌ Not cleared: could not check (clearance's settings have a mistake); do not merge",
+				"clearance's settings on the `main` branch have a mistake, so no draft can be checked"},
 			never: []string{"can be merged", "clearance.yml"}},
 		{name: "could not evaluate", snap: func(t *testing.T) *Snapshot {
 			s := snapshot(t, file("posts/view.md", newDraft))

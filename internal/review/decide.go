@@ -201,7 +201,7 @@ func Decide(s *Snapshot) *Decision {
 		d.Check.Text = fmt.Sprintf("What went wrong, for whoever runs clearance:\n\n```\n%s\n```\n", clip(s.Err.Error(), maxSummary-100, "…"))
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels) // leave labels alone
 		d.status = statusUnchecked
-		d.Comment = failedComment(s, d, why, "clearance tries again by itself; if this message stays, comment `/clearance recheck` or ask whoever runs clearance.")
+		d.Comment = failedComment(s, d, why, why, "clearance tries again by itself; if this message stays, comment `/clearance recheck` or ask whoever runs clearance.")
 		return d
 	case s.PR.ChangedFiles > len(s.Files):
 		// Files GitHub does not list cannot be checked: fail closed.
@@ -210,7 +210,7 @@ func Decide(s *Snapshot) *Decision {
 		d.Check.Summary = fmt.Sprintf("This pull request changes %d files, and GitHub lets clearance see only the first %d of them, so some drafts could go unchecked.\n\n**What to do:** split it into smaller pull requests (fewer than 3,000 files each).", s.PR.ChangedFiles, len(s.Files))
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels)
 		d.status = statusUnchecked
-		d.Comment = failedComment(s, d, fmt.Sprintf("it changes %d files, and GitHub shows clearance only %d of them", s.PR.ChangedFiles, len(s.Files)), "split it into smaller pull requests, each with fewer than 3,000 files.")
+		d.Comment = failedComment(s, d, "too many files", fmt.Sprintf("it changes %d files, and GitHub shows clearance only %d of them", s.PR.ChangedFiles, len(s.Files)), "split it into smaller pull requests, each with fewer than 3,000 files.")
 		return d
 	case s.Base == nil || s.Base.Config == nil:
 		d.Check.Conclusion = ConclusionFailure
@@ -230,7 +230,7 @@ func Decide(s *Snapshot) *Decision {
 		d.Check.Summary = b.String()
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels)
 		d.status = statusUnchecked
-		d.Comment = failedComment(s, d, fmt.Sprintf("clearance's settings on the `%s` branch have a mistake, so no draft can be checked", s.PR.BaseRef),
+		d.Comment = failedComment(s, d, "clearance's settings have a mistake", fmt.Sprintf("clearance's settings on the `%s` branch have a mistake, so no draft can be checked", s.PR.BaseRef),
 			fmt.Sprintf("whoever looks after clearance's settings fixes them (the check's details say where) in a pull request to `%s`; then comment `/clearance recheck` here.", s.PR.BaseRef))
 		return d
 	}
@@ -317,19 +317,20 @@ func currentBotLabels(have, bot []string) []string {
 }
 
 // failedComment is the comment when clearance could not check the pull
-// request: it says so, why in plain words, and not to merge. It replaces
+// request: it says so, why in plain words (short in the heading), and not
+// to merge. It replaces
 // the bot's comment, which may say something older; when there is none it
 // is created only for a pull request that changes drafts (as far as the
 // files read tell), and never when the comments could not be read (it
 // could be a second comment).
-func failedComment(s *Snapshot, d *Decision, why, todo string) string {
+func failedComment(s *Snapshot, d *Decision, short, why, todo string) string {
 	if s.CommentUnread {
 		return ""
 	}
 	if s.Comment == nil && !mayHaveDrafts(s) {
 		return ""
 	}
-	d.why = why
+	d.why = short
 	var b strings.Builder
 	b.WriteString(SummaryMarker + "\n")
 	fmt.Fprintf(&b, "## %s\n\n", heading(d))

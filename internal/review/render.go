@@ -179,28 +179,6 @@ const cutNote = "\n\n…(cut short to fit GitHub's limit: open the files in the 
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// approvalText describes a draft's approvals for tables.
-func approvalText(cfg *policy.Config, dr *DraftReview) string {
-	if !dr.Result.NeedsReview() {
-		return "not needed"
-	}
-	var parts []string
-	for _, role := range cfg.RequiredRoles {
-		switch {
-		case len(dr.Approved[role]) > 0:
-			parts = append(parts, fmt.Sprintf("%s ✅ %s", role, strings.Join(atAll(dr.Approved[role]), ", ")))
-		case len(dr.Result.Reviewers[role]) == 0:
-			parts = append(parts, fmt.Sprintf("%s ❌ nobody can approve", role))
-		default:
-			parts = append(parts, fmt.Sprintf("%s ⏳ %s", role, strings.Join(dr.Result.Reviewers[role], " or ")))
-		}
-	}
-	if len(dr.Blockers) > 0 {
-		parts = append(parts, "changes requested by "+strings.Join(atAll(dr.Blockers), ", "))
-	}
-	return strings.Join(parts, "; ")
-}
-
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
 	return strings.ReplaceAll(s, "\n", " ")
@@ -222,7 +200,7 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 			if len(dr.Result.Reasons) > 0 {
 				why = clip(dr.Result.Reasons[0], 300, "…")
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", dr.File.Path, dr.Result.Scenario, cell(why), cell(approvalText(cfg, dr)))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", dr.File.Path, dr.Result.Scenario, cell(why), cell(desk(s, cfg, dr, "; ")))
 		}
 	}
 	for i, g := range d.Governed {

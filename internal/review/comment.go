@@ -529,6 +529,7 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 	}
 	if d != nil {
 		writeImages(&b, s, dr.File.Path, d)
+		writeChanges(&b, s, dr, d)
 	}
 	if r.NeedsReview() {
 		b.WriteString("**Why it needs review**\n\n")
@@ -814,4 +815,116 @@ func renderDetails(d *Decision) string {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", dr.File.Path, dr.Result.Scenario, cell(strings.Join(fs, "<br>")))
 	}
 	return b.String()
+}
+
+// writeChanges shows, for a draft whose approvals were given on an earlier
+// text, what changed since: a word diff of the text as posted.
+func writeChanges(b *strings.Builder, s *Snapshot, dr *DraftReview, d *policy.Draft) {
+	var who []string
+	for _, users := range dr.Stale {
+		who = appendNew(who, users...)
+	}
+	if len(who) == 0 || s.Earlier == nil {
+		return
+	}
+	sort.Strings(who)
+	// The text of the latest of those approvals.
+	var last Review
+	for _, r := range s.Reviews {
+		sha := r.FileSHAs[dr.File.Path]
+		if r.State != "APPROVED" || s.Earlier[sha] == nil {
+			continue
+		}
+		for _, u := range who {
+			if strings.EqualFold(u, r.User) && (last.User == "" || r.SubmittedAt.After(last.SubmittedAt)) {
+				last = r
+			}
+		}
+	}
+	if last.User == "" {
+		return
+	}
+	old := policy.ParseDraft(dr.File.Path, s.Earlier[last.FileSHAs[dr.File.Path]])
+	diff, ok := wordDiff(old.Plain, d.Plain)
+	if !ok {
+		return
+	}
+	fmt.Fprintf(b, "**What changed since %s approved** (~~removed~~ **added**)\n\n", joinAnd(atAll(who)))
+	for _, l := range strings.Split(diff, "\n") {
+		b.WriteString("> " + l + "\n")
+	}
+	b.WriteString("\n")
+}
+
+// maxDiffWords bounds the texts word-diffed (the table is words × words).
+const maxDiffWords = 1500
+
+// wordDiff marks what changed from old to new, word by word, in Markdown:
+// ~~removed~~ and **added**, the rest escaped as it is. It is false when
+// the texts are the same or too long to compare.
+func wordDiff(old, new string) (string, bool) {
+	a, b := diffTokens(old), diffTokens(new)
+	if old == new || len(a) > maxDiffWords || len(b) > maxDiffWords {
+		return "", false
+	}
+	// Longest common subsequence of words, from the end.
+	n, m := len(a), len(b)
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i].word == b[j].word {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out strings.Builder
+	var del, ins []string
+	flush := func() {
+		if len(del) > 0 {
+			out.WriteString("~~" + escapeMD(strings.Join(del, " "), false) + "~~ ")
+		}
+		if len(ins) > 0 {
+			out.WriteString("**" + escapeMD(strings.Join(ins, " "), false) + "** ")
+		}
+		del, ins = nil, nil
+	}
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && a[i].word == b[j].word:
+			flush()
+			out.WriteString(escapeMD(b[j].word, false) + b[j].sep)
+			i, j = i+1, j+1
+		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+			ins = append(ins, b[j].word)
+			j++
+		default:
+			del = append(del, a[i].word)
+			i++
+		}
+	}
+	flush()
+	return strings.TrimSpace(out.String()), true
+}
+
+type diffToken struct{ word, sep string }
+
+// diffTokens splits text into words, each with the space after it (a line
+// break is kept as one).
+func diffTokens(text string) []diffToken {
+	var out []diffToken
+	for _, line := range strings.Split(text, "\n") {
+		for _, w := range strings.Fields(line) {
+			out = append(out, diffToken{w, " "})
+		}
+		if len(out) > 0 {
+			out[len(out)-1].sep = "\n"
+		}
+	}
+	return out
 }

@@ -62,8 +62,10 @@ func situations() []situation {
 				{ID: 1, User: "pat", State: "APPROVED", CommitID: "old", SubmittedAt: now, FileSHAs: map[string]string{"posts/view.md": "older"}},
 				{ID: 2, User: "cal", State: "APPROVED", CommitID: "old", SubmittedAt: now, FileSHAs: map[string]string{"posts/view.md": "older"}},
 			}
+			s.Earlier = map[string][]byte{"older": []byte(strings.Replace(newDraft, "on Friday", "on Thursday", 1))}
 			return s
-		}, conclusion: ConclusionActionRequired, say: []string{"waiting for policy and comms approval", "@pat approved an earlier version"}},
+		}, conclusion: ConclusionActionRequired, say: []string{"waiting for policy and comms approval", "@pat approved an earlier version",
+			"**What changed since @cal and @pat approved** (~~removed~~ **added**)\n\n> We think drivers should avoid the ring road on ~~Thursday.~~ **Friday.**"}},
 		{name: "errors", snap: func(t *testing.T) *Snapshot { return snapshot(t, file("posts/bad.md", badDraft)) },
 			conclusion: ConclusionFailure, say: []string{"❌ Not cleared: fix 1 error first; do not merge", "**To fix before it can go out**", "#L"}},
 		{name: "config error", snap: func(t *testing.T) *Snapshot {
@@ -226,5 +228,22 @@ func TestFailureKeepsWhoWasAsked(t *testing.T) {
 	s.Comment.Body = failed.Comment
 	if again := Decide(s); len(again.RequestTeams)+len(again.RequestUsers) != 0 {
 		t.Errorf("asked again after a failure: %v %v", again.RequestUsers, again.RequestTeams)
+	}
+}
+
+func TestWordDiff(t *testing.T) {
+	for _, tc := range []struct{ old, new, want string }{
+		{"Funding of £45 million for the bridge.", "Funding of £54 million for the bridge.", "Funding of ~~£45~~ **£54** million for the bridge."},
+		{"Open 9am to 5pm.", "Open 9am to 5pm, and on Sundays.", "Open 9am to ~~5pm.~~ **5pm, and on Sundays.**"},
+		{"Say *hi* to @bob", "Say *hello* to @bob", "Say ~~\\*hi\\*~~ **\\*hello\\*** to @\u2060bob"},
+		{"One line.\nTwo line.", "One line.\nTwo lines.", "One line.\nTwo ~~line.~~ **lines.**"},
+	} {
+		got, ok := wordDiff(tc.old, tc.new)
+		if !ok || got != tc.want {
+			t.Errorf("wordDiff(%q, %q) = %q, %v; want %q", tc.old, tc.new, got, ok, tc.want)
+		}
+	}
+	if _, ok := wordDiff("same", "same"); ok {
+		t.Error("a diff of equal texts")
 	}
 }

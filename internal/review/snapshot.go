@@ -148,6 +148,9 @@ type Snapshot struct {
 	// the bot has a comment is then unknown, and none is created (it could
 	// be a second one).
 	CommentUnread bool
+	// Earlier holds, by blob SHA, texts of drafts as approved before they
+	// changed (at most maxEarlier), to show what changed since.
+	Earlier map[string][]byte
 	// Fingerprints are the hidden fingerprints of the bot's inline review
 	// comments already on the pull request.
 	Fingerprints map[string]bool

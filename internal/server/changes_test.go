@@ -66,3 +66,21 @@ func TestChangeRequestQuotedOnceForItsDrafts(t *testing.T) {
 		}
 	}
 }
+
+// TestEditAfterApprovalShowsWhatChanged: after an edit, the comment shows
+// the approvers what changed since they approved, word by word.
+func TestEditAfterApprovalShowsWhatChanged(t *testing.T) {
+	h := newHarness(t, nil)
+	n := h.open("g", "dana", pick(h.files, grittingPost))
+	h.review(n, "alice", "APPROVED")
+	h.review(n, "carol", "APPROVED")
+	h.expectCheck(n, "success")
+	h.push(n, map[string]string{grittingPost: strings.Replace(h.files[grittingPost], "if you can.", "if you can, and check on neighbours.", 1)})
+	h.wait()
+	h.expectCheck(n, "action_required", "Waiting for policy and comms approval")
+	body := h.botComments(n)[0].GetBody()
+	want := "**What changed since @alice and @carol approved** (~~removed~~ **added**)"
+	if !strings.Contains(body, want) || !strings.Contains(body, "~~can.~~ **can, and check on neighbours.**") {
+		t.Errorf("comment does not show what changed:\n%s", body)
+	}
+}

@@ -521,6 +521,10 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 	if d != nil {
 		flags, reasons = flaggedSentences(d, r.Reasons)
 	}
+	if d != nil {
+		// For whoever approved before: what they have not seen yet.
+		writeChanges(&b, s, dr, d)
+	}
 	if d != nil && d.HasText() {
 		b.WriteString("**The post as it will appear**\n\n")
 		writePreview(&b, cfg, r, d, flags)
@@ -529,7 +533,6 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 	}
 	if d != nil {
 		writeImages(&b, s, dr.File.Path, d)
-		writeChanges(&b, s, dr, d)
 	}
 	if r.NeedsReview() {
 		b.WriteString("**Why it needs review**\n\n")

@@ -220,13 +220,14 @@ func situations(files map[string]string) []situation {
 			s.Reviews = []review.Review{approval("alice", 1), approval("carol", 2)}
 			return s
 		}},
-		{name: "stale", title: "Winter gritting advice", height: 1300, snap: func() *review.Snapshot {
+		{name: "stale", title: "Winter gritting advice", height: 1450, snap: func() *review.Snapshot {
 			s := snap(2, changed(gritting, edited))
 			old := map[string]string{gritting: review.GitBlobSHA([]byte(files[gritting]))}
 			s.Reviews = []review.Review{
 				{ID: 1, User: "alice", State: "APPROVED", CommitID: "0ld", SubmittedAt: now, FileSHAs: old},
 				{ID: 2, User: "carol", State: "APPROVED", CommitID: "0ld", SubmittedAt: now, FileSHAs: old},
 			}
+			s.Earlier = map[string][]byte{old[gritting]: []byte(files[gritting])}
 			return s
 		}},
 		{name: "errors", title: "Housing and consultation replies", height: 1900, snap: func() *review.Snapshot {

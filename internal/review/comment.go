@@ -544,7 +544,7 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 	}
 	for _, reason := range reasons {
 		if !isPolicySentence(reason) {
-			b.WriteString("- " + reason + "\n")
+			b.WriteString("- " + evidence(s, reason) + "\n")
 		}
 	}
 	var errs, warns []string
@@ -636,18 +636,67 @@ func writePreview(b *strings.Builder, cfg *policy.Config, r *policy.Result, d *p
 		if len(parts) > 1 {
 			fmt.Fprintf(b, "Post %d of %d:\n\n", i+1, len(parts))
 		}
-		for _, l := range strings.Split(highlight(clip(strings.TrimSpace(text), 4000, "…"), marks), "\n") {
-			b.WriteString("> " + l + "\n")
-		}
-		b.WriteString("\n")
+		text = clip(strings.TrimSpace(text), 4000, "…")
+		n, limit := 0, 0
 		switch {
 		case !known:
 		case len(parts) > 1:
-			writeLength(b, channelName(d.Channel), channel.CountLength(text, rule), rule.Max)
+			n, limit = channel.CountLength(text, rule), rule.Max
 		default:
-			writeLength(b, channelName(d.Channel), r.Length, r.LengthLimit)
+			n, limit = r.Length, r.LengthLimit
+		}
+		quoted := highlight(text, marks)
+		if limit > 0 && n > limit {
+			// Where the channel would cut: what follows ✂️ does not fit.
+			cut := cutAt(text, rule)
+			quoted = highlight(text[:cut], marks) + " ✂️ " + strike(text[cut:])
+		}
+		for _, l := range strings.Split(quoted, "\n") {
+			b.WriteString("> " + l + "\n")
+		}
+		b.WriteString("\n")
+		if known {
+			writeLength(b, channelName(d.Channel), n, limit)
 		}
 	}
+}
+
+// cutAt is where text stops fitting the rule: the longest prefix that
+// counts within the limit (by bisection: the count grows with the
+// prefix), moved back to the end of a word when one is near.
+func cutAt(text string, rule channel.LengthRule) int {
+	var offs []int
+	for i := range text {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(text))
+	lo, hi := 0, len(offs)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if channel.CountLength(text[:offs[mid]], rule) <= rule.Max {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	cut := offs[lo]
+	if cut < len(text) && !strings.ContainsRune(" \n", rune(text[cut])) {
+		if sp := strings.LastIndexAny(text[:cut], " \n"); sp > cut/2 {
+			cut = sp
+		}
+	}
+	return cut
+}
+
+// strike escapes text and strikes it through, line by line.
+func strike(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if t := strings.TrimSpace(l); t != "" {
+			lines[i] = "~~" + escapeMD(t, false) + "~~"
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func writeLength(b *strings.Builder, channel string, n, limit int) {
@@ -930,4 +979,22 @@ func diffTokens(text string) []diffToken {
 		}
 	}
 	return out
+}
+
+// docRE finds a register document named in a reason: "(published/x.md)".
+var docRE = regexp.MustCompile(`\(([^()\s]+\.md)\)`)
+
+// evidence links the register documents a reason names to their public
+// pages, so a reader can see the published text.
+func evidence(s *Snapshot, reason string) string {
+	if s.Base == nil || s.Base.Register == nil {
+		return reason
+	}
+	return docRE.ReplaceAllStringFunc(reason, func(m string) string {
+		doc := s.Base.Register.Doc(m[1 : len(m)-1])
+		if doc == nil || doc.URL == "" {
+			return m
+		}
+		return "(published at " + doc.URL + ")"
+	})
 }

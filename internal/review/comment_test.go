@@ -35,7 +35,8 @@ func situations() []situation {
 	return []situation{
 		{name: "free", snap: func(t *testing.T) *Snapshot {
 			return snapshot(t, file("posts/a.md", publicDraft), file("posts/b.md", pointerDraft))
-		}, conclusion: ConclusionSuccess, say: []string{"every post is free to go out", "| 📰 already published |", "| 🔗 a link |", "nobody: free to post"}},
+		}, conclusion: ConclusionSuccess, say: []string{"every post is free to go out", "| 📰 already published |", "| 🔗 a link |", "nobody: free to post",
+			"Line 5 is in \"Bridge reopens\" (published at https://acme.example.org/news/bridge)"}},
 		{name: "waiting", snap: view, conclusion: ConclusionActionRequired,
 			say:   []string{"waiting for policy and comms approval", "policy ⏳ @acme/policy", "clearance has asked them to review"},
 			never: []string{"Ready for review"}},
@@ -245,5 +246,24 @@ func TestWordDiff(t *testing.T) {
 	}
 	if _, ok := wordDiff("same", "same"); ok {
 		t.Error("a diff of equal texts")
+	}
+}
+
+// TestOverLengthShowsTheCut: a post too long for its channel is shown
+// with where the channel would cut it.
+func TestOverLengthShowsTheCut(t *testing.T) {
+	long := "---\nchannel: x\nauthor: Acme Council\n---\n" + strings.Repeat("Road closures this week on the ring road. ", 8) + "Last words here.\n"
+	d := Decide(snapshot(t, file("posts/long.md", long)))
+	if !strings.Contains(d.Comment, " ✂️ ~~") || !strings.Contains(d.Comment, "Last words here.~~") {
+		t.Fatalf("no cut shown:\n%s", d.Comment)
+	}
+	// What comes before the cut fits the channel.
+	q := d.Comment[strings.Index(d.Comment, "> Road"):]
+	before := strings.TrimPrefix(q[:strings.Index(q, " ✂️ ")], "> ")
+	if n := len([]rune(before)); n > 280 || n < 240 {
+		t.Errorf("the cut falls after %d characters: %q", n, before)
+	}
+	if !strings.Contains(d.Comment, "❌ 352 of 280 characters, 72 too many") {
+		t.Errorf("length not shown:\n%s", d.Comment)
 	}
 }

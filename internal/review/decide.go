@@ -729,7 +729,9 @@ func inlineComments(s *Snapshot, d *Decision) []InlineComment {
 			if f.Severity == policy.Error {
 				sev = "Error"
 			}
-			body := fmt.Sprintf("**%s** (%s): %s\n\n%s%s -->", sev, f.Rule, f.Message, fingerprintPrefix, fp)
+			// The rule's name is for maintainers: it is in the check's
+			// details, not here.
+			body := fmt.Sprintf("**%s:** %s\n\n%s%s -->", sev, f.Message, fingerprintPrefix, fp)
 			out = append(out, InlineComment{Path: dr.File.Path, Line: f.Line, Body: body, Fingerprint: fp})
 		}
 	}

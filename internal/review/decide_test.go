@@ -22,6 +22,7 @@ const testCodeowners = `/posts/ @acme/policy @acme/comms
 
 const release = `---
 title: Bridge reopens
+url: https://acme.example.org/news/bridge
 published_at: 2026-10-01
 ---
 The Old Bridge will reopen to traffic on Monday 7 December after six months of repairs to its deck and railings.

@@ -221,7 +221,7 @@ func writeChangeNotes(b *strings.Builder, s *Snapshot, cfg *policy.Config, posts
 			continue
 		}
 		for _, l := range strings.Split(clip(body, noteBudget, "…"), "\n") {
-			b.WriteString("> " + l + "\n")
+			b.WriteString("> " + quietNote(l) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -345,8 +345,10 @@ func writeTable(b *strings.Builder, s *Snapshot, cfg *policy.Config, posts []pos
 		if p.dr.File.ReadErr != "" {
 			text = "(could not be read)"
 		}
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s |\n", p.n, cell(escapeMD(firstWords(text, 8), true)), channelName(r.Channel),
-			cell(escapeMD(orNotSet(r.Author), true)), when(d.PublishAt), scenarioName(r.Scenario), cell(desk(s, cfg, p.dr, "<br>")))
+		// escapeMD escapes | as a table cell needs; cell would escape it
+		// twice.
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s |\n", p.n, escapeMD(firstWords(text, 8), true), cell(channelName(r.Channel)),
+			escapeMD(strings.Join(strings.Fields(orNotSet(r.Author)), " "), true), when(d.PublishAt), scenarioName(r.Scenario), cell(desk(s, cfg, p.dr, "<br>")))
 	}
 }
 
@@ -997,4 +999,11 @@ func evidence(s *Snapshot, reason string) string {
 		}
 		return "(published at " + doc.URL + ")"
 	})
+}
+
+// quietNote makes a reviewer's note safe to quote in the bot's comment: no
+// hidden markers (the bot reads its own from the comment) and no
+// @mentions, which would notify people again.
+func quietNote(line string) string {
+	return strings.NewReplacer("<!--", "&lt;!--", "-->", "--&gt;", "@", "@\u2060").Replace(line)
 }

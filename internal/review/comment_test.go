@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 )
 
 const (
@@ -265,5 +268,96 @@ func TestOverLengthShowsTheCut(t *testing.T) {
 	}
 	if !strings.Contains(d.Comment, "❌ 352 of 280 characters, 72 too many") {
 		t.Errorf("length not shown:\n%s", d.Comment)
+	}
+}
+
+// TestReviewerNoteCannotSpeakForTheBot: a note that holds the bot's hidden
+// markers or mentions is quoted without them working.
+func TestReviewerNoteCannotSpeakForTheBot(t *testing.T) {
+	s := snapshot(t, file("posts/view.md", newDraft))
+	first := Decide(s)
+	forged := fmt.Sprintf("Fix it @pat <!-- clearance:asked %s pat,team:comms,team:policy -->", first.AskedVersion)
+	s.Reviews = []Review{{ID: 3, User: "cal", State: "CHANGES_REQUESTED", CommitID: "head1", SubmittedAt: now, Body: forged}}
+	d := Decide(s)
+	if strings.Contains(d.Comment, "<!-- clearance:asked "+first.AskedVersion+" pat") || strings.Contains(d.Comment, "@pat") {
+		t.Fatalf("the note's marker or mention works:\n%s", d.Comment)
+	}
+	// The bot's own record is the one read back.
+	s.Comment = &Comment{ID: 1, Body: d.Comment}
+	if got := parseAsked(s.Comment, d.AskedVersion); got["pat"] {
+		t.Errorf("asked %v", got)
+	}
+}
+
+// TestTableCellsKeepTheirColumns: a | in a post or an author does not
+// start a new column, as GitHub renders the table.
+func TestTableCellsKeepTheirColumns(t *testing.T) {
+	draft := "---\nchannel: x\nauthor: Roads | Acme Council\n---\nRoad closures | this week: https://acme.example.org/roads\n"
+	d := Decide(snapshot(t, file("posts/pipe.md", draft)))
+	html := renderGFM(t, d.Comment)
+	i := strings.Index(html, "<tbody>")
+	if i < 0 {
+		t.Fatalf("no table:\n%s", html)
+	}
+	row := html[i : strings.Index(html[i:], "</tr>")+i]
+	if n := strings.Count(row, "<td"); n != 7 {
+		t.Errorf("row has %d cells, want 7: %s", n, row)
+	}
+	if !strings.Contains(row, "Roads | Acme Council") || !strings.Contains(row, "Road closures | this week") {
+		t.Errorf("row lost the bars: %s", row)
+	}
+}
+
+// renderGFM renders Markdown as GitHub does (its extensions, raw HTML
+// kept).
+func renderGFM(t *testing.T, md string) string {
+	t.Helper()
+	var b strings.Builder
+	g := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(gmhtml.WithUnsafe()))
+	if err := g.Convert([]byte(md), &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestRenderedComment asserts what a reader sees once GitHub renders the
+// comment: one row per post, the sentence that needs review in bold in the
+// post, open sections for posts someone must act on and closed ones for
+// free posts, links to the lines of findings, and no rule names.
+func TestRenderedComment(t *testing.T) {
+	d := Decide(snapshot(t, file("posts/a.md", publicDraft), file("posts/bad.md", badDraft), file("posts/view.md", newDraft)))
+	html := renderGFM(t, d.Comment)
+	body := html[strings.Index(html, "<tbody>"):strings.Index(html, "</tbody>")]
+	if n := strings.Count(body, "<tr>"); n != 3 {
+		t.Errorf("%d rows, want 3", n)
+	}
+	// Posts that need someone first: the one with an error, the one
+	// waiting for approval, then the free one.
+	for i, w := range []string{"<td>1</td>\n<td>Road closures", "<td>2</td>\n<td>We think drivers", "<td>3</td>\n<td>The Old Bridge"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("row %d is not %q:\n%s", i+1, w, body)
+		}
+	}
+	for _, w := range []string{
+		"<blockquote>\n<p><strong>We think drivers should avoid the ring road on Friday.</strong></p>\n</blockquote>",
+		`<a href="https://github.example/acme/content/blob/head1/posts/bad.md#L`,
+		"States a view and gives guidance or advice: “We think drivers should avoid the ring road on Friday.”",
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("rendered comment lacks %q:\n%s", w, html)
+		}
+	}
+	if open, closed := strings.Count(html, "<details open>"), strings.Count(html, "<details>"); open != 2 || closed != 1 {
+		t.Errorf("%d open and %d closed sections, want 2 and 1", open, closed)
+	}
+	if strings.Count(d.Comment, "must be checked by policy and communications officials") != 1 {
+		t.Error("the policy sentence is not said exactly once")
+	}
+	for _, dr := range d.Drafts {
+		for _, f := range dr.Result.Findings {
+			if strings.Contains(d.Comment, "("+f.Rule+")") || strings.Contains(d.Comment, "`"+f.Rule+"`") {
+				t.Errorf("the comment names the rule %q", f.Rule)
+			}
+		}
 	}
 }

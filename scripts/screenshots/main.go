@@ -48,6 +48,8 @@ type situation struct {
 	name, title string
 	height      int // of the window, in pixels
 	snap        func() *review.Snapshot
+	// expand opens the closed sections, as a reader who clicks them.
+	expand bool
 }
 
 func main() {
@@ -81,6 +83,9 @@ func run(repo, out, chromium string, htmlOnly bool) error {
 	for _, sit := range situations(files) {
 		s := sit.snap()
 		d := review.Decide(s)
+		if sit.expand {
+			d.Comment = strings.ReplaceAll(d.Comment, "<details>", "<details open>")
+		}
 		page, err := render(sit.title, s.PR.Number, d, "file://"+filepath.Join(work, "gritter.png"))
 		if err != nil {
 			return fmt.Errorf("%s: %w", sit.name, err)
@@ -206,6 +211,9 @@ func situations(files map[string]string) []situation {
 			return s
 		}},
 		{name: "free", title: "Flood defences and library hours", height: 1500, snap: func() *review.Snapshot {
+			return snap(1, pick(files, "posts/2026-11-30-flood-defences-open.md", "posts/2026-12-01-library-hours-link.md")...)
+		}},
+		{name: "free-opened", title: "Flood defences and library hours", height: 1700, expand: true, snap: func() *review.Snapshot {
 			return snap(1, pick(files, "posts/2026-11-30-flood-defences-open.md", "posts/2026-12-01-library-hours-link.md")...)
 		}},
 		{name: "waiting", title: "Winter gritting advice", height: 1300, snap: func() *review.Snapshot { return snap(2, pick(files, gritting)...) }},

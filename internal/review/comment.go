@@ -34,15 +34,23 @@ const footer = "<sub>Comment `/clearance recheck` to run the check again.</sub>\
 func heading(d *Decision) string {
 	switch d.status {
 	case statusCleared:
+		reviewed, free := 0, 0
 		for i := range d.Drafts {
 			if d.Drafts[i].Result.NeedsReview() {
-				return "✅ Cleared: every post is approved; this pull request can be merged"
+				reviewed++
+			} else {
+				free++
 			}
 		}
-		if len(d.Drafts) == 0 {
+		switch {
+		case len(d.Drafts) == 0:
 			return "✅ Cleared: the change is approved; this pull request can be merged"
+		case free == 0:
+			return "✅ Cleared: every post is approved; this pull request can be merged"
+		case reviewed == 0:
+			return "✅ Cleared: every post is free to go out; this pull request can be merged"
 		}
-		return "✅ Cleared: every post is free to go out; this pull request can be merged"
+		return "✅ Cleared: every post is approved or free to go out; this pull request can be merged"
 	case statusWaiting:
 		return "⏳ Not cleared yet: waiting for " + waitingRoles(d) + " approval; do not merge until then"
 	case statusChanges:
@@ -109,7 +117,18 @@ func rank(dr *DraftReview) int {
 type post struct {
 	n     int // 1-based, as numbered in the table
 	dr    *DraftReview
-	draft *policy.Draft // nil when the file could not be read
+	draft *policy.Draft
+	read  bool
+}
+
+// parsed is the draft as read for the comment (once), nil when the file
+// could not be read.
+func (p *post) parsed() *policy.Draft {
+	if !p.read && p.dr.File.ReadErr == "" {
+		p.draft = policy.ParseDraft(p.dr.File.Path, p.dr.File.Content)
+	}
+	p.read = true
+	return p.draft
 }
 
 // renderComment is the summary comment: the verdict and what to do next,
@@ -153,9 +172,6 @@ func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
 		if b.Len() > commentBudget-2000 {
 			left = len(posts) - i
 			break
-		}
-		if p.dr.File.ReadErr == "" {
-			p.draft = policy.ParseDraft(p.dr.File.Path, p.dr.File.Content)
 		}
 		sec := renderPost(s, cfg, p)
 		if b.Len()+len(sec) > commentBudget-1000 {
@@ -328,7 +344,8 @@ func desk(s *Snapshot, cfg *policy.Config, dr *DraftReview, sep string) string {
 func writeTable(b *strings.Builder, s *Snapshot, cfg *policy.Config, posts []post) {
 	b.WriteString("| # | Post | Channel | Author | Goes out | Kind | Whose desk |\n|---|---|---|---|---|---|---|\n")
 	start := b.Len()
-	for i, p := range posts {
+	for i := range posts {
+		p := &posts[i]
 		if b.Len()-start > tableBudget {
 			need := 0
 			for _, q := range posts[i:] {
@@ -340,15 +357,16 @@ func writeTable(b *strings.Builder, s *Snapshot, cfg *policy.Config, posts []pos
 			break
 		}
 		r := p.dr.Result
-		d := policy.ParseDraft(p.dr.File.Path, p.dr.File.Content)
-		text := r.Text
-		if p.dr.File.ReadErr != "" {
+		text, publish := r.Text, time.Time{}
+		if d := p.parsed(); d != nil {
+			publish = d.PublishAt
+		} else {
 			text = "(could not be read)"
 		}
 		// escapeMD escapes | as a table cell needs; cell would escape it
 		// twice.
 		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s |\n", p.n, escapeMD(firstWords(text, 8), true), cell(channelName(r.Channel)),
-			escapeMD(strings.Join(strings.Fields(orNotSet(r.Author)), " "), true), when(d.PublishAt), scenarioName(r.Scenario), cell(desk(s, cfg, p.dr, "<br>")))
+			escapeMD(strings.Join(strings.Fields(orNotSet(r.Author)), " "), true), when(publish), scenarioName(r.Scenario), cell(desk(s, cfg, p.dr, "<br>")))
 	}
 }
 
@@ -497,7 +515,7 @@ func sentenceOf(d *policy.Draft, phrase string, line int) int {
 // when it waits for someone.
 func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 	var b strings.Builder
-	dr, r, d := p.dr, p.dr.Result, p.draft
+	dr, r, d := p.dr, p.dr.Result, p.parsed()
 	open := " open"
 	if rank(dr) > 2 {
 		open = ""

@@ -361,3 +361,19 @@ func TestRenderedComment(t *testing.T) {
 		}
 	}
 }
+
+// TestTooManyFilesSaysSo: past GitHub's 3,000 listed files the check
+// fails closed, and the comment says why and what to do.
+func TestTooManyFilesSaysSo(t *testing.T) {
+	s := snapshot(t, file("posts/view.md", newDraft))
+	s.PR.ChangedFiles = 3001
+	d := Decide(s)
+	if d.Check.Conclusion != ConclusionFailure {
+		t.Fatalf("check %s", d.Check.Conclusion)
+	}
+	for _, w := range []string{"## ❌ Not cleared: could not check (too many files); do not merge", "it changes 3001 files, and GitHub shows clearance only 1 of them", "split it into smaller pull requests"} {
+		if !strings.Contains(d.Comment, w) {
+			t.Errorf("comment lacks %q:\n%s", w, d.Comment)
+		}
+	}
+}

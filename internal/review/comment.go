@@ -859,32 +859,40 @@ func escapePath(p string) string {
 }
 
 // renderDetails is the check's details for whoever maintains clearance:
-// per draft its file, scenario and findings with their rule names, which
-// the comment leaves out.
+// each draft's scenario, and every finding as path:line: rule, which the
+// comment leaves out (and the Files tab shows once: as a review comment on
+// a line of the diff, else as an annotation).
 func renderDetails(d *Decision) string {
 	if len(d.Drafts) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("### Details for maintainers\n\n| File | Scenario | Findings (rule) |\n|---|---|---|\n")
+	b.WriteString("### Details for maintainers\n\n| File | Scenario | Findings |\n|---|---|---|\n")
+	var findings []string
 	for i := range d.Drafts {
-		if b.Len() > maxSummary-2000 {
+		dr := &d.Drafts[i]
+		if b.Len() > maxSummary/2 {
 			fmt.Fprintf(&b, "| and %d more | | |\n", len(d.Drafts)-i)
 			break
 		}
-		dr := &d.Drafts[i]
-		var fs []string
-		for j, f := range dr.Result.Findings {
-			if j == 10 {
-				fs = append(fs, fmt.Sprintf("and %d more", len(dr.Result.Findings)-j))
+		fmt.Fprintf(&b, "| `%s` | `%s` | %d |\n", dr.File.Path, dr.Result.Scenario, len(dr.Result.Findings))
+		for _, f := range dr.Result.Findings {
+			path := f.Path
+			if path == "" {
+				path = dr.File.Path
+			}
+			findings = append(findings, fmt.Sprintf("- `%s:%d: %s` (%s) %s", path, max(f.Line, 1), f.Rule, f.Severity, clip(f.Message, 300, "…")))
+		}
+	}
+	if len(findings) > 0 {
+		b.WriteString("\n**Findings** (`path:line: rule`):\n\n")
+		for i, f := range findings {
+			if b.Len()+len(f) > maxSummary-500 {
+				fmt.Fprintf(&b, "- and %d more\n", len(findings)-i)
 				break
 			}
-			fs = append(fs, fmt.Sprintf("%s line %d (`%s`): %s", f.Severity, max(f.Line, 1), f.Rule, clip(f.Message, 200, "…")))
+			b.WriteString(f + "\n")
 		}
-		if len(fs) == 0 {
-			fs = append(fs, "none")
-		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", dr.File.Path, dr.Result.Scenario, cell(strings.Join(fs, "<br>")))
 	}
 	return b.String()
 }

@@ -687,11 +687,18 @@ func sortedSet(m map[string]bool) []string {
 	return out
 }
 
-// annotations turns findings into check annotations.
+// annotations turns findings into check annotations, but for those on a
+// line of the diff: those are review comments on that line (see
+// inlineComments), and the Files tab would show them twice. The check's
+// details list every finding.
 func annotations(d *Decision) []Annotation {
 	var out []Annotation
 	for _, dr := range d.Drafts {
+		lines := diffLines(dr.File)
 		for _, f := range dr.Result.Findings {
+			if f.Line > 0 && lines[f.Line] && (f.Path == "" || f.Path == dr.File.Path) {
+				continue
+			}
 			level := "warning"
 			if f.Severity == policy.Error {
 				level = "failure"

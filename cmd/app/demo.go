@@ -296,8 +296,12 @@ func (d *demo) show(n int) {
 			}
 			continue
 		}
+		// The verdict, the table of posts and who approved what.
 		for _, l := range strings.Split(body, "\n") {
-			if strings.HasPrefix(l, "### ") || strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "**What to do next") {
+			switch {
+			case strings.HasPrefix(l, "## "), strings.HasPrefix(l, "**What to do next"),
+				strings.HasPrefix(l, "| ") && !strings.HasPrefix(l, "| # "),
+				strings.HasPrefix(l, "- ") && strings.ContainsAny(l, "⏳✅✋❌"):
 				d.say("     %s", clipLine(l, 150))
 			}
 		}

@@ -190,10 +190,42 @@ func (c *Client) Reviews(ctx context.Context, repo Repo, number int) ([]Review, 
 			return nil, wrap(err)
 		}
 		for _, r := range rs {
-			out = append(out, Review{ID: r.GetID(), User: r.GetUser().GetLogin(), State: r.GetState(), CommitID: r.GetCommitID(), SubmittedAt: r.GetSubmittedAt().Time})
+			out = append(out, Review{ID: r.GetID(), User: r.GetUser().GetLogin(), State: r.GetState(), CommitID: r.GetCommitID(), SubmittedAt: r.GetSubmittedAt().Time, Body: r.GetBody()})
 		}
 		if resp.NextPage == 0 {
-			return out, nil
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	return out, c.changeRequestPaths(ctx, repo, number, out)
+}
+
+// changeRequestPaths fills in, for change requests, the files their line
+// comments are on, so the comment can tie each note to the drafts it is
+// about. It costs one listing, made only when a change request exists.
+func (c *Client) changeRequestPaths(ctx context.Context, repo Repo, number int, reviews []Review) error {
+	at := map[int64]int{}
+	for i, r := range reviews {
+		if r.State == "CHANGES_REQUESTED" {
+			at[r.ID] = i
+		}
+	}
+	if len(at) == 0 {
+		return nil
+	}
+	opts := &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	for {
+		cs, resp, err := c.gh.PullRequests.ListComments(ctx, repo.Owner, repo.Name, number, opts)
+		if err != nil {
+			return wrap(err)
+		}
+		for _, cm := range cs {
+			if i, ok := at[cm.GetPullRequestReviewID()]; ok && cm.GetPath() != "" {
+				reviews[i].Paths = appendNew(reviews[i].Paths, cm.GetPath())
+			}
+		}
+		if resp.NextPage == 0 {
+			return nil
 		}
 		opts.Page = resp.NextPage
 	}
@@ -532,4 +564,20 @@ func (c *Client) moreAnnotations(ctx context.Context, repo Repo, id int64, out C
 		}
 	}
 	return nil
+}
+
+// plainReadError says in plain words why GitHub could not be read, without
+// the HTTP details (they go in the check's details).
+func plainReadError(err error) string {
+	var rl *github.RateLimitError
+	var ab *github.AbuseRateLimitError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "ran out of time"):
+		return "GitHub answered too slowly"
+	case errors.As(err, &rl) || errors.As(err, &ab):
+		return "GitHub asked clearance to wait before asking it again"
+	case errors.Is(err, ErrNotFound):
+		return "something it needed was not on GitHub any more (a branch or file deleted meanwhile?)"
+	}
+	return "GitHub could not be read"
 }

@@ -49,7 +49,24 @@ type Decision struct {
 	Comment string
 	// Inline are review comments on draft lines for findings not yet posted.
 	Inline []InlineComment
+
+	// status is the verdict the check and the comment both tell; why
+	// says why clearance could not check, when it could not.
+	status status
+	why    string
 }
+
+// status is the one verdict on a pull request, told alike by the check's
+// conclusion and the comment's heading.
+type status int
+
+const (
+	statusCleared   status = iota // success: it can be merged
+	statusWaiting                 // approvals missing
+	statusChanges                 // a reviewer asked for changes
+	statusErrors                  // drafts have errors to fix
+	statusUnchecked               // clearance could not check it
+)
 
 // DraftReview is one changed draft: the engine's result and the approvals.
 type DraftReview struct {
@@ -68,8 +85,10 @@ type DraftReview struct {
 	// committed a commit of the pull request that changed this draft
 	// (login -> that commit's SHA).
 	OwnWords map[string]string
-	// Blockers requested changes and have not approved since.
+	// Blockers requested changes and have not approved since; Notes are
+	// their reviews, in the same order.
 	Blockers []string
+	Notes    []Review
 }
 
 // Cleared reports whether the draft may be merged: no errors, and either
@@ -177,9 +196,12 @@ func Decide(s *Snapshot) *Decision {
 	case s.Err != nil:
 		d.Check.Conclusion = ConclusionFailure
 		d.Check.Title = "Could not evaluate this pull request (will retry)"
-		d.Check.Summary = fmt.Sprintf("clearance could not finish reading this pull request from GitHub: %v.\n\nThis is usually a passing problem at GitHub, and clearance tries again by itself. Nothing needs to be done unless this message stays; then comment `/clearance recheck` on this pull request, or ask whoever runs clearance.", s.Err)
+		why := plainReadError(s.Err)
+		d.Check.Summary = fmt.Sprintf("clearance could not check this pull request: %s.\n\nThis is usually a passing problem at GitHub, and clearance tries again by itself. Until it has checked, do not merge. If this message stays, comment `/clearance recheck` on this pull request, or ask whoever runs clearance.", why)
+		d.Check.Text = fmt.Sprintf("What went wrong, for whoever runs clearance:\n\n```\n%s\n```\n", clip(s.Err.Error(), maxSummary-100, "…"))
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels) // leave labels alone
-		d.Comment = keepComment(s)
+		d.status = statusUnchecked
+		d.Comment = failedComment(s, d, why, why, "clearance tries again by itself; if this message stays, comment `/clearance recheck` or ask whoever runs clearance.")
 		return d
 	case s.PR.ChangedFiles > len(s.Files):
 		// Files GitHub does not list cannot be checked: fail closed.
@@ -187,7 +209,8 @@ func Decide(s *Snapshot) *Decision {
 		d.Check.Title = fmt.Sprintf("Too many files to check: %d changed, GitHub lists %d", s.PR.ChangedFiles, len(s.Files))
 		d.Check.Summary = fmt.Sprintf("This pull request changes %d files, and GitHub lets clearance see only the first %d of them, so some drafts could go unchecked.\n\n**What to do:** split it into smaller pull requests (fewer than 3,000 files each).", s.PR.ChangedFiles, len(s.Files))
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels)
-		d.Comment = keepComment(s)
+		d.status = statusUnchecked
+		d.Comment = failedComment(s, d, "too many files", fmt.Sprintf("it changes %d files, and GitHub shows clearance only %d of them", s.PR.ChangedFiles, len(s.Files)), "split it into smaller pull requests, each with fewer than 3,000 files.")
 		return d
 	case s.Base == nil || s.Base.Config == nil:
 		d.Check.Conclusion = ConclusionFailure
@@ -195,14 +218,20 @@ func Decide(s *Snapshot) *Decision {
 		var b strings.Builder
 		fmt.Fprintf(&b, "clearance cannot review drafts until its config on the base branch `%s` is fixed:\n\n", s.PR.BaseRef)
 		if s.Base != nil {
-			for _, e := range s.Base.ConfigErrors {
-				fmt.Fprintf(&b, "- `%s`\n", e.Error())
+			for i, e := range s.Base.ConfigErrors {
+				if i == 50 {
+					fmt.Fprintf(&b, "- and %d more\n", len(s.Base.ConfigErrors)-i)
+					break
+				}
+				fmt.Fprintf(&b, "- `%s`\n", clip(e.Error(), 1000, "…"))
 			}
 		}
 		fmt.Fprintf(&b, "\n**What to do:** fix %s in a pull request to `%s` (that pull request needs the policy team's approval), then comment `/clearance recheck` here.", policy.ConfigPath, s.PR.BaseRef)
 		d.Check.Summary = b.String()
 		d.Labels = currentBotLabels(s.PR.Labels, d.BotLabels)
-		d.Comment = keepComment(s)
+		d.status = statusUnchecked
+		d.Comment = failedComment(s, d, "clearance's settings have a mistake", fmt.Sprintf("clearance's settings on the `%s` branch have a mistake, so no draft can be checked", s.PR.BaseRef),
+			fmt.Sprintf("whoever looks after clearance's settings fixes them (the check's details say where) in a pull request to `%s`; then comment `/clearance recheck` here.", s.PR.BaseRef))
 		return d
 	}
 	engine := s.Base.Engine(s.Now)
@@ -215,6 +244,12 @@ func Decide(s *Snapshot) *Decision {
 	for _, r := range s.Reviews {
 		if r.CommitID == "" || r.CommitID == s.PR.HeadSHA {
 			reviewed[strings.ToLower(r.User)] = true
+		}
+	}
+	drafts := map[string]bool{}
+	for _, f := range s.Files {
+		if f.Status != "removed" && engine.IsDraft(f.Path) && !governed[f.Path] && !engine.IsRegister(f.Path) {
+			drafts[f.Path] = true
 		}
 	}
 	for _, f := range s.Files {
@@ -235,7 +270,7 @@ func Decide(s *Snapshot) *Decision {
 		case engine.IsDraft(f.Path), f.ReadErr != "" && engine.InDraftFolder(f.Path):
 			// (A file that is not a draft but could not be read where
 			// drafts are is a link to a folder of them: it fails too.)
-			d.Drafts = append(d.Drafts, decideDraft(s, engine, f, latest))
+			d.Drafts = append(d.Drafts, decideDraft(s, engine, f, latest, drafts))
 		}
 	}
 	sort.SliceStable(d.Drafts, func(i, j int) bool { return d.Drafts[i].File.Path < d.Drafts[j].File.Path })
@@ -281,12 +316,56 @@ func currentBotLabels(have, bot []string) []string {
 	return out
 }
 
-// keepComment leaves an existing comment as it is.
-func keepComment(s *Snapshot) string {
-	if s.Comment != nil {
-		return s.Comment.Body
+// failedComment is the comment when clearance could not check the pull
+// request: it says so, why in plain words (short in the heading), and not
+// to merge. It replaces
+// the bot's comment, which may say something older; when there is none it
+// is created only for a pull request that changes drafts (as far as the
+// files read tell), and never when the comments could not be read (it
+// could be a second comment).
+func failedComment(s *Snapshot, d *Decision, short, why, todo string) string {
+	if s.CommentUnread {
+		return ""
 	}
-	return ""
+	if s.Comment == nil && !mayHaveDrafts(s) {
+		return ""
+	}
+	d.why = short
+	var b strings.Builder
+	b.WriteString(SummaryMarker + "\n")
+	fmt.Fprintf(&b, "## %s\n\n", heading(d))
+	fmt.Fprintf(&b, "clearance could not check this pull request: %s. Until it has, nobody can tell whether its posts may go out.\n\n", why)
+	fmt.Fprintf(&b, "**What to do next:** %s\n\n", todo)
+	b.WriteString(footer)
+	if s.Comment != nil {
+		// Who was asked to review stays recorded: once clearance can
+		// check again, they are not asked a second time.
+		if m := askedRE.FindString(s.Comment.Body); m != "" {
+			b.WriteString(m + "\n")
+		}
+	}
+	return b.String()
+}
+
+// mayHaveDrafts reports whether a pull request whose check failed before
+// review may change drafts: when its files were listed, one of them is a
+// draft by the base config (else the default one); when they were not,
+// it may.
+func mayHaveDrafts(s *Snapshot) bool {
+	if len(s.Files) == 0 {
+		return s.PR.ChangedFiles > 0
+	}
+	cfg := policy.DefaultConfig()
+	if s.Base != nil && s.Base.Config != nil {
+		cfg = s.Base.Config
+	}
+	e := policy.NewEngine(cfg, nil, nil, s.Now)
+	for _, f := range s.Files {
+		if e.IsDraft(f.Path) || f.PreviousPath != "" && e.IsDraft(f.PreviousPath) {
+			return true
+		}
+	}
+	return false
 }
 
 // latestReviews keeps each reviewer's latest review that says something
@@ -340,7 +419,22 @@ func current(r Review, f ChangedFile, headSHA string) bool {
 	return ok && sha != "" && sha == f.SHA
 }
 
-func decideDraft(s *Snapshot, e *policy.Engine, f ChangedFile, latest map[string]Review) DraftReview {
+// about reports whether a change request is about the draft at path: the
+// drafts its line comments are on, or every draft when they are on none.
+func about(r Review, drafts map[string]bool, path string) bool {
+	on := false
+	for _, p := range r.Paths {
+		if drafts[p] {
+			on = true
+			if p == path {
+				return true
+			}
+		}
+	}
+	return !on
+}
+
+func decideDraft(s *Snapshot, e *policy.Engine, f ChangedFile, latest map[string]Review, drafts map[string]bool) DraftReview {
 	var res *policy.Result
 	if f.ReadErr != "" {
 		res = e.Unreadable(f.Path, f.ReadErr)
@@ -354,8 +448,9 @@ func decideDraft(s *Snapshot, e *policy.Engine, f ChangedFile, latest map[string
 	logins := sortedLogins(latest)
 	for _, login := range logins {
 		r := latest[login]
-		if r.State == "CHANGES_REQUESTED" && isOwner(s, res.Owners, login) {
+		if r.State == "CHANGES_REQUESTED" && isOwner(s, res.Owners, login) && about(r, drafts, f.Path) {
 			dr.Blockers = append(dr.Blockers, r.User)
+			dr.Notes = append(dr.Notes, r)
 		}
 	}
 	var wrote map[string]string // four eyes: who changed this text in the pull request
@@ -592,11 +687,18 @@ func sortedSet(m map[string]bool) []string {
 	return out
 }
 
-// annotations turns findings into check annotations.
+// annotations turns findings into check annotations, but for those on a
+// line of the diff: those are review comments on that line (see
+// inlineComments), and the Files tab would show them twice. The check's
+// details list every finding.
 func annotations(d *Decision) []Annotation {
 	var out []Annotation
 	for _, dr := range d.Drafts {
+		lines := diffLines(dr.File)
 		for _, f := range dr.Result.Findings {
+			if f.Line > 0 && lines[f.Line] && (f.Path == "" || f.Path == dr.File.Path) {
+				continue
+			}
 			level := "warning"
 			if f.Severity == policy.Error {
 				level = "failure"
@@ -634,7 +736,9 @@ func inlineComments(s *Snapshot, d *Decision) []InlineComment {
 			if f.Severity == policy.Error {
 				sev = "Error"
 			}
-			body := fmt.Sprintf("**%s** (%s): %s\n\n%s%s -->", sev, f.Rule, f.Message, fingerprintPrefix, fp)
+			// The rule's name is for maintainers: it is in the check's
+			// details, not here.
+			body := fmt.Sprintf("**%s:** %s\n\n%s%s -->", sev, f.Message, fingerprintPrefix, fp)
 			out = append(out, InlineComment{Path: dr.File.Path, Line: f.Line, Body: body, Fingerprint: fp})
 		}
 	}

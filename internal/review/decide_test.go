@@ -22,6 +22,7 @@ const testCodeowners = `/posts/ @acme/policy @acme/comms
 
 const release = `---
 title: Bridge reopens
+url: https://acme.example.org/news/bridge
 published_at: 2026-10-01
 ---
 The Old Bridge will reopen to traffic on Monday 7 December after six months of repairs to its deck and railings.
@@ -266,11 +267,24 @@ func TestErrorsFailEvenWhenApproved(t *testing.T) {
 	if d.Check.Conclusion != ConclusionFailure || d.Check.Title != "Fix 1 error in posts/bad.md" {
 		t.Fatalf("%s %q", d.Check.Conclusion, d.Check.Title)
 	}
-	if len(d.Check.Annotations) != 1 || d.Check.Annotations[0].Level != "failure" {
+	// The error is on a line of the diff: a review comment there, not an
+	// annotation too (the Files tab would show it twice); the check's
+	// details name it.
+	if len(d.Check.Annotations) != 0 {
 		t.Errorf("annotations %+v", d.Check.Annotations)
+	}
+	if !strings.Contains(d.Check.Text, "`posts/bad.md:") {
+		t.Errorf("check details:\n%s", d.Check.Text)
 	}
 	if len(d.Inline) != 1 || d.Inline[0].Path != "posts/bad.md" {
 		t.Fatalf("inline %+v", d.Inline)
+	}
+	// Not on a line of the diff (a modified file, the finding elsewhere):
+	// an annotation, as no review comment can go there.
+	mod := file("posts/bad.md", badDraft)
+	mod.Status, mod.Patch = "modified", "@@ -5,1 +5,1 @@\n-Old\n+Road closures this week: https://acme.example.org/roads"
+	if d := Decide(snapshot(t, mod)); len(d.Check.Annotations) != 1 || d.Check.Annotations[0].Level != "failure" || len(d.Inline) != 0 {
+		t.Errorf("annotations %+v, inline %+v", d.Check.Annotations, d.Inline)
 	}
 	// Already posted: not posted again.
 	s.Fingerprints = map[string]bool{d.Inline[0].Fingerprint: true}

@@ -185,6 +185,7 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 			guessF.get()
 		}
 		s.Err = fmt.Errorf("reading pull request #%d: %w", number, err)
+		s.CommentUnread = true
 		return s, nil
 	}
 	s.PR = *pr
@@ -260,9 +261,16 @@ func (rv *Reviewer) gather(ctx context.Context, gh GitHub, repo Repo, number int
 			s.Files[i].Content, s.Files[i].ReadErr = nil, why
 		}
 	}
+	if len(errs) == 0 && s.Base.Config != nil && dErr == nil && fErr == nil {
+		// The texts approvals were given on, where a draft changed since:
+		// the comment shows what changed. Mostly cached blobs; one that
+		// cannot be read only leaves the change unshown.
+		_ = rv.earlierTexts(ctx, gh, s)
+	}
 	var err4, err5, err6 error
 	s.CheckRuns, err4 = checksF.get()
 	s.Comment, err5 = commentF.get()
+	s.CommentUnread = err5 != nil
 	s.Fingerprints, err6 = fpsF.get()
 	fail("finding clearance's comment", err5)
 	fail("listing review comments", err6)
@@ -599,6 +607,61 @@ func (rv *Reviewer) memberships(ctx context.Context, gh GitHub, s *Snapshot) err
 				}
 			}()
 		}
+	}
+	wg.Wait()
+	return first
+}
+
+// maxEarlier bounds the earlier texts read for one evaluation.
+const maxEarlier = 20
+
+// earlierTexts reads the texts of drafts that approvals were given on,
+// where the draft has changed since (see Snapshot.Earlier).
+func (rv *Reviewer) earlierTexts(ctx context.Context, gh GitHub, s *Snapshot) error {
+	engine := s.Base.Engine(s.Now)
+	now := map[string]string{}
+	for i := range s.Files {
+		if f := &s.Files[i]; f.Status != "removed" && engine.IsDraft(f.Path) {
+			now[f.Path] = f.SHA
+		}
+	}
+	var shas []string
+	seen := map[string]bool{}
+	for _, r := range s.Reviews {
+		if r.State != "APPROVED" {
+			continue
+		}
+		for p, sha := range r.FileSHAs {
+			if cur, ok := now[p]; ok && sha != "" && sha != cur && !seen[sha] && len(shas) < maxEarlier {
+				seen[sha] = true
+				shas = append(shas, sha)
+			}
+		}
+	}
+	if len(shas) == 0 {
+		return nil
+	}
+	s.Earlier = map[string][]byte{}
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	for _, sha := range shas {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data, err := rv.blob(ctx, gh, s.Repo, sha)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if first == nil {
+					first = fmt.Errorf("reading an earlier text (%.7s): %w", sha, err)
+				}
+				return
+			}
+			s.Earlier[sha] = data
+		}()
 	}
 	wg.Wait()
 	return first

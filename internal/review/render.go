@@ -8,27 +8,40 @@ import (
 	"github.com/clearance-dev/clearance/internal/policy"
 )
 
-// GitHub's limits on check run output.
+// GitHub's limits on check run output: its "characters" are bytes in
+// practice (github/rest-api-description#5399), so lengths here are bytes.
 const (
 	maxSummary = 65535
 	maxTitle   = 255
+	// summaryRowsBudget is where the check's table of drafts stops, to
+	// leave room for the errors and the next step.
+	summaryRowsBudget = 40000
 )
 
-// decideCheck works out the check's conclusion and title.
+// decideCheck works out the check's conclusion and title, and the
+// verdict the comment tells too.
 func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
 	c := CheckOutput{Name: CheckName(cfg, s.PR), HeadSHA: s.PR.HeadSHA, DetailsURL: s.PR.HTMLURL}
-	var errPaths, blocked, waiting []string
+	var errPaths, waiting []string
 	missingRoles := map[string]bool{}
 	errCount := 0
+	blockedOn := map[string][]string{} // blocker -> paths
+	var blockers []string
+	block := func(users []string, path string) {
+		for _, u := range users {
+			if _, ok := blockedOn[u]; !ok {
+				blockers = append(blockers, u)
+			}
+			blockedOn[u] = append(blockedOn[u], path)
+		}
+	}
 	for _, dr := range d.Drafts {
 		if n := dr.Result.Errors(); n > 0 {
 			errCount += n
 			errPaths = append(errPaths, dr.File.Path)
 		}
 		if dr.Result.NeedsReview() {
-			if len(dr.Blockers) > 0 {
-				blocked = append(blocked, fmt.Sprintf("%s on %s", strings.Join(atAll(dr.Blockers), ", "), dr.File.Path))
-			}
+			block(dr.Blockers, dr.File.Path)
 			if len(dr.Missing) > 0 {
 				waiting = append(waiting, dr.File.Path)
 				for _, r := range dr.Missing {
@@ -37,10 +50,10 @@ func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
 			}
 		}
 	}
-	var govWaiting, govBlocked []string
+	var govWaiting []string
 	for _, g := range d.Governed {
 		if len(g.Blockers) > 0 {
-			govBlocked = append(govBlocked, fmt.Sprintf("%s on %s", strings.Join(atAll(g.Blockers), ", "), g.File.Path))
+			block(g.Blockers, g.File.Path)
 		} else if len(g.Approved) == 0 {
 			govWaiting = append(govWaiting, g.File.Path)
 		}
@@ -49,9 +62,15 @@ func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
 	case errCount > 0:
 		c.Conclusion = ConclusionFailure
 		c.Title = fmt.Sprintf("Fix %s in %s", plural(errCount, "error"), listPaths(errPaths))
-	case len(blocked)+len(govBlocked) > 0:
+		d.status = statusErrors
+	case len(blockers) > 0:
 		c.Conclusion = ConclusionActionRequired
-		c.Title = "Changes requested by " + strings.Join(append(blocked, govBlocked...), "; ")
+		var parts []string
+		for _, u := range blockers {
+			parts = append(parts, fmt.Sprintf("@%s on %s", u, listPaths(blockedOn[u])))
+		}
+		c.Title = "Changes requested by " + strings.Join(parts, "; ")
+		d.status = statusChanges
 	case len(waiting) > 0 || len(govWaiting) > 0:
 		c.Conclusion = ConclusionActionRequired
 		var parts []string
@@ -62,15 +81,19 @@ func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
 			parts = append(parts, fmt.Sprintf("policy approval of the change to %s", listPaths(govWaiting)))
 		}
 		c.Title = "Waiting for " + strings.Join(parts, " and ")
+		d.status = statusWaiting
 	case len(d.Drafts) == 0 && len(d.Governed) == 0:
 		c.Conclusion = ConclusionSuccess
 		c.Title = "No drafts in this pull request"
+		d.status = statusCleared
 	default:
 		c.Conclusion = ConclusionSuccess
 		c.Title = clearedTitle(d)
+		d.status = statusCleared
 	}
 	c.Title = clip(c.Title, maxTitle, "…")
 	c.Summary = clip(renderSummary(s, cfg, d), maxSummary, cutNote)
+	c.Text = clip(renderDetails(d), maxSummary, cutNote)
 	return c
 }
 
@@ -108,7 +131,7 @@ func listPaths(ps []string) string {
 	if len(ps) <= 2 {
 		return strings.Join(ps, " and ")
 	}
-	return fmt.Sprintf("%s and %d more drafts", ps[0], len(ps)-1)
+	return fmt.Sprintf("%s and %d more files", ps[0], len(ps)-1)
 }
 
 func joinAnd(xs []string) string {
@@ -152,31 +175,9 @@ func clip(s string, n int, suffix string) string {
 	return s[:cut] + suffix
 }
 
-const cutNote = "\n\n…(cut short: see the pull request comment for the rest)"
+const cutNote = "\n\n…(cut short to fit GitHub's limit: open the files in the pull request for the rest)"
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// approvalText describes a draft's approvals for tables.
-func approvalText(cfg *policy.Config, dr *DraftReview) string {
-	if !dr.Result.NeedsReview() {
-		return "not needed"
-	}
-	var parts []string
-	for _, role := range cfg.RequiredRoles {
-		switch {
-		case len(dr.Approved[role]) > 0:
-			parts = append(parts, fmt.Sprintf("%s ✅ %s", role, strings.Join(atAll(dr.Approved[role]), ", ")))
-		case len(dr.Result.Reviewers[role]) == 0:
-			parts = append(parts, fmt.Sprintf("%s ❌ nobody can approve", role))
-		default:
-			parts = append(parts, fmt.Sprintf("%s ⏳ %s", role, strings.Join(dr.Result.Reviewers[role], " or ")))
-		}
-	}
-	if len(dr.Blockers) > 0 {
-		parts = append(parts, "changes requested by "+strings.Join(atAll(dr.Blockers), ", "))
-	}
-	return strings.Join(parts, "; ")
-}
 
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
@@ -191,14 +192,22 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 		b.WriteString("| Draft | Scenario | Why | Approval |\n|---|---|---|---|\n")
 		for i := range d.Drafts {
 			dr := &d.Drafts[i]
+			if b.Len() > summaryRowsBudget {
+				fmt.Fprintf(&b, "| and %d more drafts | | | |\n", len(d.Drafts)-i)
+				break
+			}
 			why := ""
 			if len(dr.Result.Reasons) > 0 {
-				why = dr.Result.Reasons[0]
+				why = clip(dr.Result.Reasons[0], 300, "…")
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", dr.File.Path, dr.Result.Scenario, cell(why), cell(approvalText(cfg, dr)))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", dr.File.Path, dr.Result.Scenario, cell(why), cell(desk(s, cfg, dr, "; ")))
 		}
 	}
-	for _, g := range d.Governed {
+	for i, g := range d.Governed {
+		if i == 50 {
+			fmt.Fprintf(&b, "\nand %d more such files.\n", len(d.Governed)-i)
+			break
+		}
 		fmt.Fprintf(&b, "\n`%s` %s: it needs approval from the policy role (%s). ", g.File.Path, g.what(), strings.Join(g.Owners, " or "))
 		if len(g.Approved) > 0 {
 			fmt.Fprintf(&b, "Approved by %s. The change takes effect only after it is merged.\n", strings.Join(atAll(g.Approved), ", "))
@@ -215,6 +224,9 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 		}
 	}
 	if len(errs) > 0 {
+		if len(errs) > 100 {
+			errs = append(errs[:100], fmt.Sprintf("- and %d more", len(errs)-100))
+		}
 		b.WriteString("\n**Errors to fix:**\n\n" + strings.Join(errs, "\n") + "\n")
 	}
 	if s.Base != nil && len(s.Base.Findings) > 0 {
@@ -234,7 +246,7 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 	if notes := foreignChecks(s, cfg); notes != "" {
 		b.WriteString("\n" + notes + "\n")
 	}
-	b.WriteString("\n**Next:** " + nextStep(d) + "\n")
+	b.WriteString("\n**Next:** " + nextStep(s, d) + "\n")
 	return b.String()
 }
 
@@ -258,7 +270,7 @@ func foreignChecks(s *Snapshot, cfg *policy.Config) string {
 }
 
 // nextStep says in plain words what to do now.
-func nextStep(d *Decision) string {
+func nextStep(s *Snapshot, d *Decision) string {
 	var steps []string
 	errs, waiting := false, map[string][]string{}
 	var blockers []string
@@ -270,6 +282,9 @@ func nextStep(d *Decision) string {
 		}
 		blockers = append(blockers, dr.Blockers...)
 		for _, role := range dr.Missing {
+			if len(dr.blockersIn(s, role)) > 0 {
+				continue // the change request says what to do
+			}
 			if _, ok := waiting[role]; !ok {
 				roles = append(roles, role)
 			}
@@ -278,7 +293,7 @@ func nextStep(d *Decision) string {
 	}
 	for _, g := range d.Governed {
 		blockers = append(blockers, g.Blockers...)
-		if len(g.Approved) == 0 {
+		if len(g.Approved) == 0 && len(g.Blockers) == 0 {
 			if _, ok := waiting[policyRole]; !ok {
 				roles = append(roles, policyRole)
 			}
@@ -286,10 +301,11 @@ func nextStep(d *Decision) string {
 		}
 	}
 	if errs {
-		steps = append(steps, "fix the errors listed above and push the change; clearance checks again by itself.")
+		steps = append(steps, "fix the errors clearance found (each is shown with its line) and push the change; clearance checks again by itself.")
 	}
 	if len(blockers) > 0 {
-		steps = append(steps, fmt.Sprintf("make the changes %s asked for, push them, and ask for a new review.", strings.Join(atAll(appendNew(nil, blockers...)), " and ")))
+		who := strings.Join(atAll(appendNew(nil, blockers...)), " and ")
+		steps = append(steps, fmt.Sprintf("make the changes %s asked for and push them, then ask %s for a new review (the ↻ beside their name under Reviewers).", who, who))
 	}
 	if len(roles) > 0 {
 		var who, nobody []string
@@ -301,10 +317,16 @@ func nextStep(d *Decision) string {
 			who = append(who, fmt.Sprintf("%s approval from %s", r, strings.Join(waiting[r], " or ")))
 		}
 		if len(who) > 0 {
-			steps = append(steps, fmt.Sprintf("get %s; clearance has asked them to review. They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on: editing a draft afterwards needs a new approval.", strings.Join(who, ", and ")))
+			asked := "clearance has asked them to review."
+			if s.PR.Draft {
+				asked = "this is a draft pull request, so nobody has been asked yet: clearance asks them when it is marked Ready for review."
+			} else if s.PR.State == "closed" {
+				asked = "this pull request is closed, so nobody is asked."
+			}
+			steps = append(steps, fmt.Sprintf("get %s; %s They approve with GitHub's Review changes → Approve. An approval counts for the text it was given on: editing a draft afterwards needs a new approval.", strings.Join(who, ", and "), asked))
 		}
 		if len(nobody) > 0 {
-			steps = append(steps, fmt.Sprintf("no code owner of these drafts is in the %s role, so nobody can approve them yet: add one to CODEOWNERS as the errors above say (that change needs the policy role's approval), then comment `/clearance recheck`.", joinAnd(nobody)))
+			steps = append(steps, fmt.Sprintf("no code owner of these drafts is in the %s role, so nobody can approve them yet: add one to CODEOWNERS as the errors say (that change needs the policy role's approval), then comment `/clearance recheck`.", joinAnd(nobody)))
 		}
 	}
 	if len(steps) == 0 {
@@ -336,97 +358,4 @@ func appendNew(list []string, xs ...string) []string {
 		}
 	}
 	return list
-}
-
-// renderComment is the summary comment: for each draft a preview, its
-// length against the channel's limit, the scenario and why, findings,
-// approvals, and what to do next.
-func renderComment(s *Snapshot, cfg *policy.Config, d *Decision) string {
-	if len(d.Drafts) == 0 {
-		if s.Comment != nil {
-			return SummaryMarker + "\n## clearance\n\nThis pull request no longer changes any drafts, so there is nothing for clearance to review.\n"
-		}
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(SummaryMarker + "\n")
-	fmt.Fprintf(&b, "## clearance: %s\n\n", d.Check.Title)
-	for i := range d.Drafts {
-		dr := &d.Drafts[i]
-		r := dr.Result
-		fmt.Fprintf(&b, "### `%s` — %s\n\n", dr.File.Path, r.Scenario)
-		if r.Text != "" {
-			for _, line := range strings.Split(clip(r.Text, 4000, "…"), "\n") {
-				b.WriteString("> " + line + "\n")
-			}
-			b.WriteString("\n")
-		}
-		var meta []string
-		if r.Channel != "" {
-			if r.LengthLimit > 0 {
-				mark := "✅"
-				if r.Length > r.LengthLimit {
-					mark = "❌"
-				}
-				meta = append(meta, fmt.Sprintf("%s: %d/%d characters %s", r.Channel, r.Length, r.LengthLimit, mark))
-			} else {
-				meta = append(meta, fmt.Sprintf("%s: %d characters", r.Channel, r.Length))
-			}
-		}
-		if r.Author != "" {
-			meta = append(meta, "posted as "+r.Author)
-		}
-		if len(meta) > 0 {
-			b.WriteString(strings.Join(meta, " · ") + "\n\n")
-		}
-		b.WriteString("**Why " + string(r.Scenario) + ":**\n")
-		for _, reason := range r.Reasons {
-			b.WriteString("- " + reason + "\n")
-		}
-		if len(r.Findings) > 0 {
-			b.WriteString("\n**Findings:**\n")
-			for _, f := range r.Findings {
-				icon := "⚠️"
-				if f.Severity == policy.Error {
-					icon = "❌"
-				}
-				fmt.Fprintf(&b, "- %s line %d: %s\n", icon, max(f.Line, 1), f.Message)
-			}
-		}
-		if r.NeedsReview() {
-			b.WriteString("\n**Approvals:**\n")
-			for _, role := range cfg.RequiredRoles {
-				switch {
-				case len(dr.Approved[role]) > 0:
-					fmt.Fprintf(&b, "- %s: ✅ approved by %s on this version\n", role, strings.Join(atAll(dr.Approved[role]), ", "))
-				case len(r.Reviewers[role]) == 0:
-					fmt.Fprintf(&b, "- %s: ❌ nobody can approve (see the findings)\n", role)
-				default:
-					line := fmt.Sprintf("- %s: ⏳ waiting for %s", role, strings.Join(r.Reviewers[role], " or "))
-					if sh := dr.Shared[role]; len(sh) > 0 {
-						line += fmt.Sprintf(" (%s approved, but that approval counts for another role: each role needs a different person)", strings.Join(atAll(sh), ", "))
-					}
-					if st := dr.Stale[role]; len(st) > 0 {
-						line += fmt.Sprintf(" (%s approved an earlier version; the text has changed since)", strings.Join(atAll(st), ", "))
-					}
-					b.WriteString(line + "\n")
-				}
-			}
-			if len(dr.Blockers) > 0 {
-				fmt.Fprintf(&b, "- changes requested by %s\n", strings.Join(atAll(dr.Blockers), ", "))
-			}
-			b.WriteString(ownWordsNote(dr))
-		}
-		b.WriteString("\n")
-	}
-	for _, g := range d.Governed {
-		fmt.Fprintf(&b, "### `%s` — %s\n\nThis needs approval from the policy role (%s) and takes effect only once merged.\n\n", g.File.Path, g.what(), strings.Join(g.Owners, " or "))
-	}
-	b.WriteString("**What to do next:** " + nextStep(d) + "\n\n")
-	b.WriteString("<sub>Comment `/clearance recheck` to run the check again.</sub>\n")
-	if len(d.Asked) > 0 {
-		// Who was asked to review this version: not asked again.
-		fmt.Fprintf(&b, "<!-- clearance:asked %s %s -->\n", d.AskedVersion, strings.Join(d.Asked, ","))
-	}
-	return b.String()
 }

@@ -83,6 +83,10 @@ type Review struct {
 	// request, the blob SHA each had at CommitID ("" when absent then).
 	// An approval counts for a file only if this equals the head SHA.
 	FileSHAs map[string]string
+	// Body is the reviewer's note; Paths are the files of its line
+	// comments (read for change requests only).
+	Body  string
+	Paths []string
 }
 
 // Commit is one commit of a pull request.
@@ -140,6 +144,13 @@ type Snapshot struct {
 	cachedMembers []string
 	// Comment is the bot's existing summary comment, if any.
 	Comment *Comment
+	// CommentUnread is set when the comments could not be read: whether
+	// the bot has a comment is then unknown, and none is created (it could
+	// be a second one).
+	CommentUnread bool
+	// Earlier holds, by blob SHA, texts of drafts as approved before they
+	// changed (at most maxEarlier), to show what changed since.
+	Earlier map[string][]byte
 	// Fingerprints are the hidden fingerprints of the bot's inline review
 	// comments already on the pull request.
 	Fingerprints map[string]bool

@@ -36,7 +36,8 @@ func TestTimeoutWritesCheck(t *testing.T) {
 	}
 	cr := runs[0]
 	if cr.GetConclusion() != "failure" || !strings.Contains(cr.GetOutput().GetTitle(), "Could not evaluate") ||
-		!strings.Contains(cr.GetOutput().GetSummary(), "ran out of time") || !strings.Contains(cr.GetOutput().GetSummary(), "/clearance recheck") {
+		!strings.Contains(cr.GetOutput().GetSummary(), "answered too slowly") ||
+		!strings.Contains(cr.GetOutput().GetText(), "ran out of time") || !strings.Contains(cr.GetOutput().GetSummary(), "/clearance recheck") {
 		t.Errorf("check %s %q:\n%s", cr.GetConclusion(), cr.GetOutput().GetTitle(), cr.GetOutput().GetSummary())
 	}
 }

@@ -217,6 +217,11 @@ func (s *Server) run(j job) {
 		switch {
 		case errors.Is(err, ErrNoInstallation):
 			log.Warn("job failed; not retried: no access to the installation", attrs...)
+		case refused(err):
+			// GitHub validated what was written and refused it (422): the
+			// same evaluation would write the same and be refused again.
+			// The next change to the pull request evaluates it anew.
+			log.Error("job failed; not retried: GitHub refused what clearance wrote and would refuse it again", attrs...)
 		case s.ctx.Err() != nil:
 			log.Warn("job cancelled by the shutdown", attrs...)
 		case j.attempt+1 >= s.cfg.MaxAttempts:
@@ -265,6 +270,29 @@ func (s *Server) forget(inst int64) {
 func unauthorized(err error) bool {
 	var er *github.ErrorResponse
 	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnauthorized
+}
+
+// refused reports whether every failure in err is GitHub refusing a
+// request as invalid (422 Unprocessable Entity): a retry sends the same
+// request and is refused the same way.
+func refused(err error) bool {
+	switch e := err.(type) {
+	case nil:
+		return false
+	case *github.ErrorResponse:
+		return e.Response != nil && e.Response.StatusCode == http.StatusUnprocessableEntity
+	case interface{ Unwrap() []error }:
+		errs := e.Unwrap()
+		for _, x := range errs {
+			if !refused(x) {
+				return false
+			}
+		}
+		return len(errs) > 0
+	case interface{ Unwrap() error }:
+		return refused(e.Unwrap())
+	}
+	return false
 }
 
 // rateLimitWait is how long until GitHub takes requests again when err is

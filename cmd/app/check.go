@@ -10,14 +10,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/clearance-dev/clearance/internal/fstree"
 	"github.com/clearance-dev/clearance/internal/policy"
 )
 
-const checkUsage = `Usage: app check [--repo DIR] [--format text|json] [PATH...]
+const checkUsage = `Usage: app check [--repo DIR] [--format text|json|github] [PATH...]
 
 Checks the drafts of a content repo on disk: the scenario of each (pointer,
 public-domain or new-content) and why, what is wrong with it, and who must
@@ -54,7 +53,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fl.PrintDefaults()
 	}
 	repo := fl.String("repo", ".", "the content repo's folder")
-	format := fl.String("format", "text", "output format: text or json")
+	format := fl.String("format", "text", "output format: text, json or github (workflow commands: annotations on the pull request)")
 	nowFlag := fl.String("now", "", "evaluate as at this time (RFC 3339), for embargoes; default: now")
 	paths, err := parseInterspersed(fl, args)
 	if err != nil {
@@ -63,8 +62,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "app check: --format must be text or json, not %q\n", *format)
+	if *format != "text" && *format != "json" && *format != "github" {
+		fmt.Fprintf(stderr, "app check: --format must be text, json or github, not %q\n", *format)
 		return 2
 	}
 	now := time.Now()
@@ -124,6 +123,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "app check: %v\n", err)
 			return 2
 		}
+	} else if *format == "github" {
+		writeGitHub(stdout, engine.Config.RequiredRoles, results, base.Findings)
 	} else {
 		writeText(stdout, engine, results, base.Findings)
 	}
@@ -208,9 +209,8 @@ func writeText(w io.Writer, eng *policy.Engine, results []*policy.Result, proble
 	if len(results) == 0 {
 		fmt.Fprintf(w, "No drafts found (looked for %s).\n", strings.Join(eng.Config.Drafts, ", "))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(results) > 0 {
-		fmt.Fprintln(tw, "DRAFT\tSCENARIO\tMUST APPROVE\tFINDINGS")
+		fmt.Fprintln(w, tableRow("DRAFT", "SCENARIO", "LENGTH", "NEEDS", "FINDINGS"))
 	}
 	counts := map[policy.Scenario]int{}
 	errs, warns := 0, 0
@@ -226,26 +226,15 @@ func writeText(w io.Writer, eng *policy.Engine, results []*policy.Result, proble
 		}
 		errs += e
 		warns += wn
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Path, r.Scenario, approvers(eng.Config.RequiredRoles, reviewersOf(r)), findingCount(e, wn))
+		fmt.Fprintln(w, tableRow(r.Path, string(r.Scenario), lengthCell(r), needsCell(eng.Config.RequiredRoles, r), findingCount(e, wn)))
 	}
-	tw.Flush()
 	for _, r := range results {
-		fmt.Fprintf(w, "\n%s: %s\n", r.Path, r.Scenario)
-		for _, reason := range r.Reasons {
-			fmt.Fprintf(w, "  - %s\n", reason)
-		}
-		for _, f := range r.Findings {
-			loc := ""
-			if f.Line > 0 {
-				loc = fmt.Sprintf("line %d: ", f.Line)
-			}
-			fmt.Fprintf(w, "  %s: %s%s [%s]\n", f.Severity, loc, f.Message, f.Rule)
-		}
+		writeDraft(w, eng.Config.RequiredRoles, r)
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(w, "\nProblems in the repo itself:\n")
 		for _, f := range problems {
-			fmt.Fprintf(w, "  %s\n", f)
+			wrap(w, "  ", "    ", f.String())
 		}
 	}
 	if len(results) == 0 {
@@ -270,7 +259,8 @@ func writeText(w io.Writer, eng *policy.Engine, results []*policy.Result, proble
 	case errs > 0:
 		fmt.Fprintln(w, "Next: fix the errors listed above, then run the check again.")
 	case counts[policy.NewContent] > 0:
-		fmt.Fprintln(w, "Next: open a pull request; the new-content drafts need approval from the people listed under MUST APPROVE before they are posted.")
+		fmt.Fprintln(w, "Next: open a pull request; the new-content drafts need approval from the people listed")
+		fmt.Fprintln(w, "under \"must approve\" before they are posted.")
 	default:
 		fmt.Fprintln(w, "Next: nothing to review; these drafts can be posted once merged.")
 	}

@@ -40,6 +40,7 @@ func TestCheckRegisterErrorsCount(t *testing.T) {
 		"published/README.md": "What this folder holds.\n",
 	})
 	code, out, errOut := runApp(t, "check", "--repo", repo, fixedNow)
+	out = strings.Join(strings.Fields(out), " ") // as one line: the text is wrapped to the terminal
 	if code != 1 || !strings.Contains(out, "published/typo.md:4") || !strings.Contains(out, "did you mean embargo_until:?") || !strings.Contains(out, "1 error in the repo itself") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}

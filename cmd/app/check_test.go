@@ -6,11 +6,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // update rewrites the golden files: go test ./cmd/app/ -run Golden -update
@@ -212,7 +214,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{name: "config with bad indentation", args: []string{"check", "--repo", badSyntax}, code: 2,
 			stderr: []string{`.github/clearance.yml:3: did not find expected key`}},
 		{name: "bad format", args: []string{"check", "--repo", fine, "--format", "yaml"}, code: 2,
-			stderr: []string{`--format must be text or json, not "yaml"`}},
+			stderr: []string{`--format must be text, json or github, not "yaml"`}},
 		{name: "bad now", args: []string{"check", "--repo", fine, "--now", "tomorrow"}, code: 2,
 			stderr: []string{`--now "tomorrow" is not a time`}},
 		{name: "unknown flag", args: []string{"check", "--verbose"}, code: 2,
@@ -409,5 +411,58 @@ func TestCheckRepoProblems(t *testing.T) {
 	code, out, _ = runApp(t, "check", "--repo", dir, "--format", "json", fixedNow)
 	if code != 1 || !strings.Contains(out, `"problems": [`) || !strings.Contains(out, `"path": "published/bad.md"`) {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestCheckFitsATerminal: the text output of check fits 100 columns, with
+// a long path, a long reason and a long finding, and shows each draft's
+// text and length on its channel.
+func TestCheckFitsATerminal(t *testing.T) {
+	long := "posts/2026/december/the-very-long-folder-name-for-winter/" + strings.Repeat("gritting-", 6) + "update.md"
+	dir := writeRepo(t, map[string]string{
+		long:                 "---\nchannel: x\nauthor: Northbridge City Council\n---\nWe think " + strings.Repeat("everyone should really take extra care on the untreated roads tonight ", 5) + "\n",
+		"posts/short.md":     fineDraft,
+		".github/CODEOWNERS": goodCodeowners,
+	})
+	_, out, _ := runApp(t, "check", "--repo", dir, fixedNow)
+	for i, line := range strings.Split(out, "\n") {
+		if n := utf8.RuneCountInString(line); n > 100 && line != long+":" { // a path stands whole
+			t.Errorf("line %d is %d columns wide:\n%s", i+1, n, line)
+		}
+	}
+	for _, want := range []string{"“We think everyone should really take extra care", "X, 358 of 280 characters (too long)", "NEEDS", "…"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output does not show %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCheckGitHubFormat: --format github writes one workflow command per
+// finding, on its file and line, escaped as the Actions runner reads them,
+// and a notice for each draft that needs approval.
+func TestCheckGitHubFormat(t *testing.T) {
+	code, out, _ := runApp(t, "check", "--repo", exampleRepo, "--format", "github", fixedNow)
+	if code != 1 {
+		t.Errorf("exit %d; want 1 (the example has errors)", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	cmd := regexp.MustCompile(`^::(error|warning|notice) file=([^,:]+),line=(\d+),title=([^,:]+)::(.+)$`)
+	kinds := map[string]int{}
+	for _, l := range lines {
+		m := cmd.FindStringSubmatch(l)
+		if m == nil {
+			t.Errorf("not a workflow command: %q", l)
+			continue
+		}
+		kinds[m[1]]++
+		if strings.ContainsAny(m[5], "\r\n") {
+			t.Errorf("an unescaped line break: %q", l)
+		}
+	}
+	if kinds["error"] == 0 || kinds["notice"] == 0 {
+		t.Errorf("commands %v; want errors and notices", kinds)
+	}
+	if !strings.Contains(out, "::error file=posts/2026-12-03-consultation.md,line=6,title=clearance%3A link-insecure::") {
+		t.Errorf("the insecure link is not on its line:\n%s", out)
 	}
 }

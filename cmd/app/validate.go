@@ -121,12 +121,7 @@ func runValidate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		}
 	case "github":
 		for _, p := range probs {
-			props := "file=" + escapeProperty(display(p.Path))
-			if p.Line > 0 {
-				props += fmt.Sprintf(",line=%d", p.Line)
-			}
-			props += ",title=clearance validate"
-			fmt.Fprintf(stdout, "::%s %s::%s\n", p.Severity, props, escapeData(p.Message))
+			writeCommand(stdout, p.Severity, display(p.Path), p.Line, "clearance validate", p.Message)
 		}
 		fmt.Fprintln(stdout, validateSummary(rep))
 	default:

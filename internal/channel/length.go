@@ -111,6 +111,22 @@ func Names() []string {
 	return names
 }
 
+// Title is how a table or heading names the channel ch ("X", "LinkedIn",
+// "Forum", "Blog comment"); a channel clearance does not know is named as
+// written, and none as "not set".
+func Title(ch string) string {
+	for _, c := range channels {
+		if strings.EqualFold(c.id, ch) {
+			n := strings.TrimPrefix(strings.TrimPrefix(c.name, "the "), "a ")
+			return strings.ToUpper(n[:1]) + n[1:]
+		}
+	}
+	if ch == "" {
+		return "not set"
+	}
+	return ch
+}
+
 // Thread reports whether a draft for the channel named ch may be a thread,
 // its posts separated by a line ---.
 func Thread(ch string) bool {

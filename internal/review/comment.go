@@ -276,19 +276,8 @@ func scenarioName(sc policy.Scenario) string {
 	return string(sc)
 }
 
-var channelNames = map[string]string{
-	"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "threads": "Threads", "facebook": "Facebook",
-	"linkedin": "LinkedIn", "instagram": "Instagram", "website": "Website", "youtube": "YouTube", "tiktok": "TikTok", "forum": "Forum",
-}
-
 func channelName(ch string) string {
-	if n, ok := channelNames[strings.ToLower(ch)]; ok {
-		return n
-	}
-	if ch == "" {
-		return "not set"
-	}
-	return ch
+	return channel.Title(ch)
 }
 
 // when is a publish time for people.

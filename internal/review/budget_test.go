@@ -248,7 +248,9 @@ func TestRoundTripsSynchronize(t *testing.T) {
 	files := exampleContent(t)
 	e := newBudgetEnv(t, pick(files, ".github/", "published/", "posts/"))
 	n := budgetScenario(e, files)
-	const latency = 20 * time.Millisecond
+	// Long enough that calls made side by side overlap even when a loaded
+	// machine starts one late (20 ms once made two look sequential).
+	const latency = 200 * time.Millisecond
 	e.gh.SetFaults(githubtest.Faults{Latency: latency})
 	c, _ := e.evaluate(n)
 	// Counted from when each call arrived and was answered, so that a

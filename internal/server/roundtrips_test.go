@@ -19,6 +19,9 @@ import (
 // on that path. Counted from the calls' arrival and answer times on the
 // fake GitHub (githubtest.RoundTrips), so a slow machine does not change
 // the figure.
+// roundTripLatency is added to every call while round trips are counted.
+const roundTripLatency = 200 * time.Millisecond
+
 func TestRoundTripsWebhookToCheck(t *testing.T) {
 	h := newHarness(t, nil)
 	drafts := pick(h.files, grittingPost, libraryPost, floodPost)
@@ -26,8 +29,10 @@ func TestRoundTripsWebhookToCheck(t *testing.T) {
 	h.review(n, "alice", "APPROVED")
 	h.expectCheck(n, "!success", "comms approval")
 
-	// A changed draft and an unchanged one, 20 ms per call.
-	h.gh.SetFaults(githubtest.Faults{Latency: 20 * time.Millisecond})
+	// A changed draft and an unchanged one, 200 ms per call: calls made side
+	// by side then overlap even when a loaded machine starts one of them
+	// late (at 20 ms, a starved scheduler once made two look sequential).
+	h.gh.SetFaults(githubtest.Faults{Latency: roundTripLatency})
 	defer h.gh.SetFaults(githubtest.Faults{})
 	for i := range 2 {
 		h.gh.ResetCalls()

@@ -183,6 +183,18 @@ func (d *demo) run(root string, stderr io.Writer) error {
 	}
 	d.show(n)
 
+	// 3. Errors: what the author must fix, on the lines of the diff.
+	broken := pickFiles(files, "posts/2026-12-04-recycling-week.md", "replies/housing/2026-11-28-damp-and-mould.md")
+	if len(broken) > 0 {
+		n, err := d.open("dana/mistakes", "Recycling week and a housing reply", broken)
+		if err != nil {
+			return err
+		}
+		d.step("Dana opens pull request #%d with a post that has no author and a reply that links to the intranet.", n)
+		d.show(n)
+		d.showFindings(n)
+	}
+
 	calls := d.gh.Calls()
 	d.say("\nDone. The bot made %d calls to the fake GitHub in all. To run it for real, see docs/deploy.md.", len(calls))
 	return nil
@@ -305,6 +317,41 @@ func (d *demo) show(n int) {
 				d.say("     %s", clipLine(l, 150))
 			}
 		}
+	}
+}
+
+// showFindings prints the review comments clearance left on the lines of
+// the diff, and the start of the check's details (the Checks tab).
+func (d *demo) showFindings(n int) {
+	comments := d.gh.ReviewComments(demoOwner, demoRepo, n)
+	d.say("   review comments on the diff (%d):", len(comments))
+	for _, c := range comments {
+		first, _, _ := strings.Cut(c.GetBody(), "\n")
+		d.say("     %s line %d: %s", c.GetPath(), c.GetLine(), clipLine(first, 120))
+	}
+	pr := d.gh.PullRequest(demoOwner, demoRepo, n)
+	runs := d.gh.CheckRuns(demoOwner, demoRepo, pr.GetHead().GetSHA())
+	if len(runs) == 0 {
+		return
+	}
+	last := runs[len(runs)-1]
+	for _, r := range runs {
+		if r.GetID() > last.GetID() {
+			last = r
+		}
+	}
+	d.say("   the check's details (Checks tab), first lines:")
+	shown := 0
+	for _, l := range strings.Split(last.GetOutput().GetText(), "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if shown == 12 {
+			d.say("     …")
+			break
+		}
+		d.say("     %s", clipLine(l, 150))
+		shown++
 	}
 }
 

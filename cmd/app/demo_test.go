@@ -16,8 +16,8 @@ func TestDemoWalksAPullRequestThroughReview(t *testing.T) {
 	}
 	got := out.String()
 	steps := strings.Split(got, "\n== ")
-	if len(steps) != 7 {
-		t.Fatalf("%d steps, want 6:\n%s", len(steps)-1, got)
+	if len(steps) != 8 {
+		t.Fatalf("%d steps, want 7:\n%s", len(steps)-1, got)
 	}
 	want := []string{
 		"✓ success — 2 drafts free to post (1 pointer, 1 public-domain)",
@@ -26,6 +26,7 @@ func TestDemoWalksAPullRequestThroughReview(t *testing.T) {
 		"✓ success — Approved: 1 draft cleared (1 new-content)",
 		"✗ action_required — Waiting for policy and comms approval",
 		"✓ success — Approved: 1 draft cleared (1 new-content)",
+		"✗ failure — Fix 3 errors",
 	}
 	for i, w := range want {
 		if !strings.Contains(steps[i+1], w) {
@@ -40,5 +41,13 @@ func TestDemoWalksAPullRequestThroughReview(t *testing.T) {
 	}
 	if !strings.Contains(steps[5], "approved an earlier version") {
 		t.Errorf("stale approvals not explained:\n%s", steps[5])
+	}
+	// The error case shows the findings on the lines of the diff and the
+	// check's details.
+	for _, w := range []string{"review comments on the diff (4):", "posts/2026-12-04-recycling-week.md line 1: **Error:** no author",
+		"replies/housing/2026-11-28-damp-and-mould.md line 7: **Error:** the link https://intranet", "the check's details (Checks tab)", "link-internal"} {
+		if !strings.Contains(steps[7], w) {
+			t.Errorf("the error step lacks %q:\n%s", w, steps[7])
+		}
 	}
 }

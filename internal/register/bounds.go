@@ -60,14 +60,75 @@ func computeBounds(text []byte, spans [][2]int) wordBounds {
 		}
 		b.set(i, gapBounds(gap, i+1 == len(spans), len(gap) > 0 && gap[0] == '.' && Abbreviation(string(text[spans[i][0]:spans[i][1]]))))
 	}
+	markDatelines(text, spans, b)
 	return b
 }
+
+// maxDateline is the most words a dateline has ("WASHINGTON, D.C., Dec. 3,
+// 2026").
+const maxDateline = 8
+
+// markDatelines ends a sentence after a dateline: the place and date
+// that open a release's paragraph before a dash ("LONDON, 5 September 2026
+// – The Department…", "HONOLULU –"). A draft that lifts the sentence after
+// it, as comms staff do, then starts where a sentence starts. It is a
+// dateline only when it is short, opens its paragraph, ends at a spaced
+// dash, and names a place in capitals or a date (a digit or a month): not
+// "Councillor Priya Shah – who leads…", whose words a draft may not drop.
+func markDatelines(text []byte, spans [][2]int, b wordBounds) {
+	for start := 0; start < len(spans); start++ {
+		if start > 0 && b.get(start-1)&endsSentence == 0 {
+			continue // not the start of a sentence
+		}
+		if start > 0 && !bytes.Contains(text[spans[start-1][1]:spans[start][0]], []byte("\n")) {
+			continue // a dateline opens its paragraph (or the document)
+		}
+		placeOrDate := false
+		for k := start; k < len(spans) && k < start+maxDateline; k++ {
+			w := string(text[spans[k][0]:spans[k][1]])
+			r, _ := utf8.DecodeRuneInString(w)
+			switch {
+			case r >= '0' && r <= '9', isMonth(w):
+				placeOrDate = true
+			case len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w:
+				placeOrDate = true // LONDON
+			case r < 'A' || r > 'Z':
+				k = len(spans) // a lower-case word: prose, not a dateline
+				continue
+			}
+			if b.get(k)&endsSentence != 0 {
+				break
+			}
+			end := len(text)
+			if k+1 < len(spans) {
+				end = spans[k+1][0]
+			}
+			if gap := text[spans[k][1]:end]; placeOrDate && (bytes.Contains(gap, []byte(" – ")) || bytes.Contains(gap, []byte(" — ")) ||
+				bytes.Contains(gap, []byte(" - ")) || bytes.Contains(gap, []byte(" —")) && k == start) {
+				b.set(k, endsSentence)
+				break
+			}
+		}
+	}
+}
+
+var months = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true,
+	"sept": true, "oct": true, "nov": true, "dec": true,
+}
+
+func isMonth(w string) bool { return months[strings.ToLower(w)] }
 
 // abbreviations end with a full stop that ends no sentence.
 var abbreviations = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "no": true, "vs": true, "etc": true,
 	"cllr": true, "prof": true, "rev": true, "hon": true, "dept": true, "approx": true, "inc": true,
 	"ltd": true, "co": true, "jr": true, "sr": true, "fig": true, "vol": true, "rt": true, "govt": true,
+	// Months, as datelines write them ("Dec. 3, 2026").
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true,
+	"sept": true, "oct": true, "nov": true, "dec": true,
 }
 
 // Abbreviation reports whether a word followed by a full stop is an

@@ -35,3 +35,40 @@ func TestComputeBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestDatelines: the place and date that open a release's paragraph
+// before a dash end a sentence, so that the sentence after them starts one;
+// a name before a dash does not.
+func TestDatelines(t *testing.T) {
+	for _, tc := range []struct {
+		src, after string // the word after which a sentence must (or must not) end
+		ends       bool
+	}{
+		{"HONOLULU – The Department of Land today opened the new harbour.", "HONOLULU", true},
+		{"# Title\n\nLONDON, 5 September 2026 – The Department for Schools announced £45 million.", "2026", true},
+		{"WASHINGTON, D.C., Dec. 3, 2026 — FEMA approved the request.", "2026", true},
+		{"Cardiff, 5 September 2026 - The Welsh Government said.", "2026", true},
+		{"Councillor Priya Shah – who leads the council – said the works were done.", "Shah", false},
+		{"The works were done. LONDON – not a dateline mid-paragraph.", "LONDON", false},
+		{"The scheme – worth £5 million – opens in May.", "scheme", false},
+	} {
+		toks := text.Tokenize(tc.src)
+		spans := make([][2]int, len(toks))
+		for i, tk := range toks {
+			spans[i] = [2]int{tk.Start, tk.End}
+		}
+		b := computeBounds([]byte(tc.src), spans)
+		found := false
+		for i := range toks {
+			if tc.src[spans[i][0]:spans[i][1]] == tc.after {
+				found = true
+				if got := b.get(i)&endsSentence != 0; got != tc.ends {
+					t.Errorf("%q: a sentence ends after %q: %v; want %v", tc.src, tc.after, got, tc.ends)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: no word %q", tc.src, tc.after)
+		}
+	}
+}

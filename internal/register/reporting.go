@@ -79,6 +79,8 @@ var reportVerbs = []string{
 	"said", "says", "say", "announced", "announces", "announce", "confirmed", "confirms", "confirm",
 	"outlined", "outlines", "stated", "states", "explained", "explains", "revealed", "reveals",
 	"unveiled", "unveils", "added", "adds", "noted", "notes",
+	// "according to the ONS": the speaker follows, after "to" (speakerFunc).
+	"according",
 }
 
 // ownVoice are the words a release's own voice is named with.
@@ -92,7 +94,7 @@ var ownVoice = []string{
 }
 
 // speakerFunc are the small words inside a speaker's name.
-var speakerFunc = []string{"the", "a", "an", "its", "our", "of", "for", "and"}
+var speakerFunc = []string{"the", "a", "an", "its", "our", "of", "for", "and", "to"}
 
 // reportAux may stand between a speaker and the verb: "has today
 // announced". Not "previously" or "originally": what was said before may

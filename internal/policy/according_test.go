@@ -1,0 +1,37 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/clearance-dev/clearance/internal/policy"
+)
+
+// TestAccordingTo: "according to" gives a figure to whoever follows it. A
+// draft may leave it out when that is the release's own voice; left out
+// when it is a third party, the third party's figure would become the
+// poster's own.
+func TestAccordingTo(t *testing.T) {
+	const rel = `---
+title: Vehicle crime falls across the county
+published_at: 2026-11-20T09:00:00Z
+url: https://www.northbridge.gov.uk/news/vehicle-crime
+---
+Thefts of catalytic converters rose by 40 per cent last year, according to the Kestrel Insurance Bureau.
+
+Vehicle crime in the county fell by 12 per cent over the same period, according to the council.
+
+According to the Kestrel Insurance Bureau, most thefts happen at night.
+`
+	e := engineFor(t, testRepo(map[string]string{"published/crime.md": rel}), testNow)
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+	}{
+		{"a third party's figure, its source dropped", "Thefts of catalytic converters rose by 40 per cent last year.", policy.NewContent},
+		{"a third party's figure with its source", "Thefts of catalytic converters rose by 40 per cent last year, according to the Kestrel Insurance Bureau.", policy.PublicDomain},
+		{"the release's own figure, its source dropped", "Vehicle crime in the county fell by 12 per cent over the same period.", policy.PublicDomain},
+		{"an opening third-party source dropped", "Most thefts happen at night.", policy.NewContent},
+	} {
+		t.Run(c.name, func(t *testing.T) { expectScenario(t, e, c.name, c.body, c.want, "") })
+	}
+}

@@ -35,3 +35,17 @@ According to the Kestrel Insurance Bureau, most thefts happen at night.
 		t.Run(c.name, func(t *testing.T) { expectScenario(t, e, c.name, c.body, c.want, "") })
 	}
 }
+
+// TestRepostFrom: "Repost from @x:" is a repost prefix, like "RT @x:".
+func TestRepostFrom(t *testing.T) {
+	e := framingEngine(t)
+	for _, c := range []struct {
+		name, body string
+		want       policy.Scenario
+	}{
+		{"repost from", "Repost from @NorthbridgeCC: The road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain},
+		{"reposting from", "Reposting from @NorthbridgeCC – the road will reopen to traffic before Christmas, and buses will use Station Street during the works.", policy.PublicDomain},
+	} {
+		t.Run(c.name, func(t *testing.T) { expectScenario(t, e, c.name, c.body, c.want, "") })
+	}
+}

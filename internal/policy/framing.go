@@ -87,15 +87,20 @@ func handleEnd(text string, toks []text.Token, k int) int {
 	return k
 }
 
-// repostPrefix: "RT @a:", "RT @a @b", "Via @a –".
+// repostPrefix: "RT @a:", "RT @a @b", "Via @a –", "Repost from @a:",
+// "Reposting from @a".
 func repostPrefix(text string, toks []text.Token) int {
 	if !repostWords[toks[0].Word] || len(toks) < 3 {
 		return 0
 	}
-	if gap := strings.TrimSpace(text[toks[0].End:toks[1].Start]); gap != "@" && gap != ":" && gap != ": @" {
+	k := 1
+	if toks[0].Word != "via" && toks[1].Word == "from" && strings.TrimSpace(text[toks[0].End:toks[1].Start]) == "" {
+		k = 2 // "Repost from @a"
+	}
+	if gap := strings.TrimSpace(text[toks[k-1].End:toks[k].Start]); gap != "@" && gap != ":" && gap != ": @" {
 		return 0
 	}
-	k := 1
+	first := k
 	for {
 		e := handleEnd(text, toks, k)
 		if e == k {
@@ -106,7 +111,7 @@ func repostPrefix(text string, toks []text.Token) int {
 			break
 		}
 	}
-	if k == 1 || k >= len(toks) {
+	if k == first || k >= len(toks) {
 		return 0
 	}
 	return k

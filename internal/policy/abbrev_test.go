@@ -54,3 +54,12 @@ func TestEmojiOfJudgement(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { expectScenario(t, e, c.name, c.body, c.want, c.reason) })
 	}
 }
+
+// TestInternalLinkIsNeverFree: published words beside an internal address
+// are not published material: the draft needs review (and the link is an
+// error).
+func TestInternalLinkIsNeverFree(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	const flood = "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas."
+	expectScenario(t, e, "internal link", flood+" Rota: https://intranet.example.gov.uk/rota", policy.NewContent, "It names an internal address")
+}

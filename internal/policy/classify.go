@@ -178,6 +178,12 @@ func (ev *evaluation) run() {
 	}
 
 	scenario := ev.classify()
+	if scenario != NewContent && hasErrorRule(ev.res.Findings, RuleInternalLink) {
+		// An internal address is not published, whatever the words around
+		// it: it points at what the public may not see.
+		ev.reason("It names an internal address (see the findings), which is not published material, so it is not free to post even where its words are published.")
+		scenario = NewContent
+	}
 	if g, ok := e.alwaysReview.Match(d.Path); ok {
 		why := fmt.Sprintf("Its path matches %q under always_review in %s, so it always needs review.", g.String(), ConfigPath)
 		if scenario != NewContent {

@@ -63,3 +63,29 @@ func TestInternalLinkIsNeverFree(t *testing.T) {
 	const flood = "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas."
 	expectScenario(t, e, "internal link", flood+" Rota: https://intranet.example.gov.uk/rota", policy.NewContent, "It names an internal address")
 }
+
+// TestLinkToAnEmbargoedRelease: a pointer to the page of a release still
+// under embargo is not free, and is an error unless the post goes out after
+// the embargo lifts.
+func TestLinkToAnEmbargoedRelease(t *testing.T) {
+	const rel = `---
+title: New homes plan
+published_at: 2026-11-20T09:00:00Z
+embargo_until: 2026-12-08T00:01:00Z
+url: https://www.northbridge.gov.uk/news/homes-plan
+---
+The council will build 400 new social homes by 2030.
+`
+	e := engineFor(t, testRepo(map[string]string{"published/homes.md": rel}), testNow)
+	post := func(publishAt string) string {
+		return "---\nchannel: x\nauthor: Northbridge City Council\npublish_at: " + publishAt + "\n---\nOur homes plan: https://www.northbridge.gov.uk/news/homes-plan\n"
+	}
+	r := e.Evaluate("posts/early.md", []byte(post("2026-12-01T09:00:00Z")))
+	if r.Scenario != policy.NewContent || !hasRule(r, "embargoed-text") {
+		t.Errorf("before the embargo lifts: %s, findings %v", r.Scenario, r.Findings)
+	}
+	r = e.Evaluate("posts/late.md", []byte(post("2026-12-09T09:00:00Z")))
+	if r.Scenario != policy.NewContent || hasRule(r, "embargoed-text") {
+		t.Errorf("after the embargo lifts: %s, findings %v; want new-content (not public yet) without an error", r.Scenario, r.Findings)
+	}
+}

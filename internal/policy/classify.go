@@ -178,6 +178,10 @@ func (ev *evaluation) run() {
 	}
 
 	scenario := ev.classify()
+	if ev.embargoedLinks() && scenario != NewContent {
+		ev.reason("It links to a release that is not public yet (see above), so it is not free to post.")
+		scenario = NewContent
+	}
 	if scenario != NewContent && hasErrorRule(ev.res.Findings, RuleInternalLink) {
 		// An internal address is not published, whatever the words around
 		// it: it points at what the public may not see.

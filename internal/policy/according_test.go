@@ -49,3 +49,18 @@ func TestRepostFrom(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { expectScenario(t, e, c.name, c.body, c.want, "") })
 	}
 }
+
+// TestRepostOfAQuotation: a repost prefix before a published sentence that
+// holds a quotation is not taken for words put in the speaker's mouth.
+func TestRepostOfAQuotation(t *testing.T) {
+	const rel = `---
+title: Appeal after collision on Harbour Road
+published_at: 2026-11-20T09:00:00Z
+url: https://www.westmoor.police.example.uk/news/harbour-road
+---
+Sergeant Lewis Farrant, of the Roads Policing Unit, said: "We are keen to speak to anyone who was driving along Harbour Road between 6pm and 6.20pm."
+`
+	e := engineFor(t, testRepo(map[string]string{"published/appeal.md": rel}), testNow)
+	expectScenario(t, e, "repost of a quotation", `Repost from @WestmoorPolice: Sergeant Lewis Farrant, of the Roads Policing Unit, said: "We are keen to speak to anyone who was driving along Harbour Road between 6pm and 6.20pm."`, policy.PublicDomain, "")
+	expectScenario(t, e, "a speaker's words put in another's mouth", `Chief Constable Ann Hale said: "We are keen to speak to anyone who was driving along Harbour Road between 6pm and 6.20pm."`, policy.NewContent, "")
+}

@@ -152,9 +152,13 @@ type evaluation struct {
 	tags []bool
 	// toks holds each sentence's tokens as written (see tokens).
 	toks map[[3]int][]text.Token
-	// frame marks greetings and repost prefixes, which carry no content
-	// (see framing.go).
+	// frame marks the words that open a sentence without being part of
+	// what may be published: greetings, repost prefixes, and reporting
+	// clauses in the release's own voice (see framing.go).
 	frame []bool
+	// salute marks the words of greetings and repost prefixes (a part of
+	// frame): they put no words in a quoted speaker's mouth.
+	salute []bool
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {

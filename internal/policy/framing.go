@@ -247,6 +247,15 @@ func (ev *evaluation) openingWords(s Sentence) int {
 			}
 		}
 	}
+	if n > 0 {
+		// A greeting or repost prefix: no one's words (see attributions).
+		if ev.salute == nil {
+			ev.salute = make([]bool, len(ev.d.Words))
+		}
+		for j := s.Start; j < s.Start+n && j < s.End; j++ {
+			ev.salute[j] = true
+		}
+	}
 	if n == 0 {
 		a, said := ev.attributionOpening(s)
 		if a == 0 {

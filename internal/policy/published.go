@@ -426,7 +426,7 @@ func (ev *evaluation) attributions(covered []bool) []string {
 		var missing []string
 		for _, i := range rest {
 			w := d.Words[i].Word
-			if ev.tags[i] || ev.frame != nil && ev.frame[i] {
+			if ev.tags[i] || ev.salute != nil && ev.salute[i] {
 				continue // a hashtag after the speaker's name; a greeting or repost prefix
 			}
 			if !attributionWords[w] && !e.Register.DocHas(doc, w) && (titleAbbrevs[w] == "" || !e.Register.DocHas(doc, titleAbbrevs[w])) {

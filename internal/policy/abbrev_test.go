@@ -89,3 +89,25 @@ The council will build 400 new social homes by 2030.
 		t.Errorf("after the embargo lifts: %s, findings %v; want new-content (not public yet) without an error", r.Scenario, r.Findings)
 	}
 }
+
+// TestStaleWeekday: a weekday without a date in published text means a day
+// near the release; posted more than six days later it is stale.
+func TestStaleWeekday(t *testing.T) {
+	const rel = `---
+title: Water supply restored in Eastfield
+published_at: 2026-11-16T09:00:00Z
+url: https://www.northbridge.gov.uk/news/water
+---
+Customers who have not used their water since Tuesday should run their cold taps for two minutes.
+
+Collections take place every Monday across the district.
+
+The deadline to apply is 4pm on Friday, 15 January 2027.
+`
+	e := engineFor(t, testRepo(map[string]string{"published/water.md": rel}), testNow) // ten days later
+	expectScenario(t, e, "a weekday alone", "Customers who have not used their water since Tuesday should run their cold taps for two minutes.", policy.NewContent, `It repeats "Tuesday" (line 6)`)
+	expectScenario(t, e, "every Monday", "Collections take place every Monday across the district.", policy.PublicDomain, "")
+	expectScenario(t, e, "a weekday with its date", "The deadline to apply is 4pm on Friday, 15 January 2027.", policy.PublicDomain, "")
+	soon := engineFor(t, testRepo(map[string]string{"published/water.md": rel}), testNow.AddDate(0, 0, -8)) // two days after
+	expectScenario(t, soon, "in the release's week", "Customers who have not used their water since Tuesday should run their cold taps for two minutes.", policy.PublicDomain, "")
+}

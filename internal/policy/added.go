@@ -143,6 +143,7 @@ func (ev *evaluation) addedClaims() []string {
 			}
 		}
 	}
+	out = append(out, ev.staleWeekdays(post, when)...)
 	// Who.
 	for _, s := range d.Sentences {
 		for i := s.Start; i < s.End; i++ {

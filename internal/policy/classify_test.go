@@ -344,7 +344,7 @@ func TestEmbargoLifted(t *testing.T) {
 // short sentences, whichever document the register indexed first.
 func TestEmbargoedAndPublic(t *testing.T) {
 	const text = "Collection days stay the same over the winter holidays for every street in Northbridge."
-	const short = "Recycling week starts Monday."
+	const short = "Recycling week starts on 4 January." // (a weekday alone would be stale: see weekdays.go)
 	tree := testRepo(map[string]string{
 		"published/a-embargoed.md": "---\ntitle: A\nembargo_until: 2027-01-01\n---\n" + text + "\n\nMore to follow.\n\n" + short + "\n",
 		"published/b-public.md":    "---\ntitle: B\npublished_at: 2026-01-01\n---\n" + text + "\n\nSee the website.\n\n" + short + "\n",

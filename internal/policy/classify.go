@@ -100,6 +100,9 @@ type Result struct {
 	Coverage float64 `json:"coverage"`
 	// Text is the draft as it will read once posted.
 	Text string `json:"-"`
+	// Evidence, for a public-domain draft, says where each sentence is
+	// published.
+	Evidence []Evidence `json:"evidence,omitempty"`
 }
 
 // Errors counts the error findings.
@@ -774,6 +777,7 @@ func (ev *evaluation) foldedPhrase(a, b int) string {
 
 func (ev *evaluation) explainPublic() {
 	d := ev.d
+	ev.res.Evidence = ev.evidence()
 	ev.reason("%d%% of its words are already published (%d%% needed), and it adds no view or advice, so it can be posted without review.", int(ev.res.Coverage*100), int(ev.e.Config.Thresholds.PublicDomainCoverage*100))
 	// Which document covers which lines.
 	type span struct {

@@ -556,6 +556,9 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 			b.WriteString("- " + evidence(s, reason) + "\n")
 		}
 	}
+	if !r.NeedsReview() {
+		writeEvidence(&b, r.Evidence)
+	}
 	var errs, warns []string
 	for _, f := range r.Findings {
 		line := fmt.Sprintf("[line %d](%s): %s", max(f.Line, 1), fileURL(s, dr.File.Path, f.Line), f.Message)

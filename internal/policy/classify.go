@@ -175,6 +175,8 @@ func (ev *evaluation) run() {
 	ev.checkMarkings()
 	ev.checkLinks()
 	ev.checkLength()
+	ev.checkComments()
+	bidiFound := ev.checkBidi()
 	if !d.HasText() && len(d.Links) == 0 && !d.Unreadable {
 		// Only blank lines, invisible characters or comments: point at
 		// the front matter's closing line, under which the text goes.
@@ -200,6 +202,7 @@ func (ev *evaluation) run() {
 		ev.res.Reasons = append([]string{why}, ev.res.Reasons...)
 		scenario = NewContent
 	}
+	scenario = ev.neverFree(scenario, bidiFound)
 	// The author's claim can only make it stricter.
 	if d.Claim != "" && d.Claim != scenario {
 		switch {
@@ -589,6 +592,7 @@ func (ev *evaluation) classify() Scenario {
 	hits = append(hits, ev.instructions()...)
 	hits = append(hits, ev.hashtagHits()...)
 	hits = append(hits, ev.contractionHits()...)
+	hits = append(hits, ev.spelledHits()...)
 	if len(hits) > 0 {
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
 		// One reason per word: "Vote for" is a view, not also "Vote".
@@ -719,6 +723,12 @@ func (ev *evaluation) explainHits(hits []LexHit) {
 	var views, advice, commits []string
 	for _, h := range hits {
 		s := fmt.Sprintf("%s (line %d)", ev.phraseText(h.Start, h.End), ev.d.Words[h.Start].Line)
+		if h.Read != "" {
+			s = fmt.Sprintf("%q (read as %q) (line %d)", h.Shown, h.Read, ev.d.Words[h.Start].Line)
+		}
+		if ev.d.Words[h.Start].Hidden {
+			s = strings.TrimSuffix(s, ")") + ", in an HTML comment, which is read though not posted)"
+		}
 		switch h.Kind {
 		case "view":
 			views = append(views, s)

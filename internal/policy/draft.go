@@ -62,6 +62,10 @@ type Draft struct {
 	Sentences []Sentence
 	// Quotes are word ranges [start, end) enclosed in quotation marks.
 	Quotes [][2]int
+	// Comments are the HTML comments of the body (<!-- … -->). They are
+	// not posted, but their words are read after the text, as Hidden
+	// words, so that nothing in them escapes the checks.
+	Comments []Comment
 
 	// Findings found while reading (front matter problems, unreadable file).
 	Findings []Finding
@@ -93,8 +97,10 @@ type misnamedField struct {
 // letter, digit, emoji or other symbol, in its text or an image
 // description. Blank lines, spaces and invisible characters are nothing.
 func (d *Draft) HasText() bool {
-	if len(d.Words) > 0 {
-		return true
+	for _, w := range d.Words {
+		if !w.Hidden {
+			return true
+		}
 	}
 	for _, r := range d.Plain {
 		if !blankRune(r) {
@@ -119,6 +125,15 @@ type DraftWord struct {
 	Line     int
 	LinkText bool // part of a link's text
 	Sentence int  // index into Sentences
+	// Hidden is set for a word of an HTML comment, which is read but
+	// not posted.
+	Hidden bool
+}
+
+// Comment is an HTML comment in a draft's body.
+type Comment struct {
+	Text string // between <!-- and -->
+	Line int
 }
 
 // Part is one post of a thread.
@@ -664,6 +679,7 @@ const (
 	prose pieceKind = iota
 	linkText
 	urlText
+	hiddenText // an HTML comment's text: read, not posted
 )
 
 type plainBuilder struct {
@@ -734,7 +750,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		s   string
 		src int
 	}
-	var altAttrs []altAttr
+	var altAttrs, comments []altAttr
 	hs := htmlSink{
 		text: func(s string, src, srcEnd int) {
 			if strings.TrimSpace(s) == "" {
@@ -761,6 +777,10 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 			}
 		},
 		alt: func(s string, src int) { altAttrs = append(altAttrs, altAttr{s, src}) },
+		comment: func(s string, src int) {
+			d.Comments = append(d.Comments, Comment{Text: s, Line: lineOf(src)})
+			comments = append(comments, altAttr{s, src + 4})
+		},
 	}
 	rawSegs := func(segs *gmtext.Segments) []htmlSeg {
 		out := make([]htmlSeg, 0, segs.Len())
@@ -890,6 +910,18 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		pb.emitRange(a.s, a.src, a.src+1, prose)
 		pb.sep("\n\n")
 	}
+	// HTML comments are read last, each as its own paragraph.
+	for _, c := range comments {
+		pb.sep("\n\n")
+		pb.emit(c.s, c.src, hiddenText)
+		pb.sep("\n\n")
+	}
+	// Text under a right-to-left override is read in the order it is
+	// displayed (see displayOrder).
+	if s := pb.b.String(); strings.ContainsRune(s, '\u202e') {
+		pb.b.Reset()
+		pb.b.WriteString(displayOrder(s))
+	}
 	d.Plain = strings.TrimSpace(pb.b.String()[:mainEnd])
 	d.findBareURLs(pb, starts, bodyLine)
 	d.buildParts(pb, starts, bodyLine, mainEnd)
@@ -1015,7 +1047,7 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 		if srcOff >= len(pb.body) {
 			srcOff = p.src
 		}
-		words = append(words, wordAt{DraftWord{Word: t.Word, Line: bodyLine - 1 + lineAt(starts, srcOff), LinkText: p.kind == linkText}, t.Start})
+		words = append(words, wordAt{DraftWord{Word: t.Word, Line: bodyLine - 1 + lineAt(starts, srcOff), LinkText: p.kind == linkText, Hidden: p.kind == hiddenText}, t.Start})
 	}
 	// Sentence boundaries: . ! ? followed by space or end, or a line break
 	// between blocks.

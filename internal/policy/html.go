@@ -30,6 +30,9 @@ type htmlSink struct {
 	link func(u string, src int, image bool)
 	// alt is an image's description (alt attribute), which is public too.
 	alt func(s string, src int)
+	// comment is the text inside a comment (<!-- … -->), which is not
+	// posted but is read all the same (see Draft.Comments).
+	comment func(s string, src int)
 }
 
 // htmlLinkAttrs are the attributes whose values are addresses.
@@ -123,6 +126,9 @@ func scanHTML(segs []htmlSeg, out htmlSink) {
 			}
 			flush(i)
 			end += i + 2 + 3
+			if out.comment != nil && end-3 > i+4 { // "<!-->" holds nothing
+				out.comment(b[i+4:end-3], srcOf[i])
+			}
 			// A comment that spans lines keeps the text after it on
 			// its own line.
 			if strings.Contains(b[i:end], "\n") {

@@ -764,6 +764,14 @@ func (r *Register) DocHas(doc *Document, word string) bool {
 	return slices.Contains(doc.words, id)
 }
 
+// HasWord reports whether any document of the register has the word
+// (folded, as Words gives it).
+func (r *Register) HasWord(word string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.wordLocked(word) != noWord
+}
+
 // qualifierLocked returns the kinds of word ids that alignedSpan needs,
 // from the cache while no word has been numbered since.
 func (r *Register) qualifierLocked() *wordKinds {

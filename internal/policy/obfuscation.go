@@ -250,10 +250,12 @@ func (ev *evaluation) checkComments() {
 }
 
 // readThrough are the characters inside a word that readers read through:
-// "sh\ould", "disgr|ace" read "should", "disgrace". Hyphens, slashes and
-// full stops are not among them: "world-class", "and/or" and "ended.Then"
-// (a space left out) are words of their own.
-const readThrough = "\\|*_^~`·•+"
+// "sh\ould", "disgr|ace" read "should", "disgrace", and so do spaces too
+// thin to see (hair, thin, six-per-em and narrow no-break spaces, the
+// Braille blank). Hyphens, slashes and full stops are not among them:
+// "world-class", "and/or" and "ended.Then" (a space left out) are words of
+// their own.
+const readThrough = "\\|*_^~`·•+\u200a\u2009\u2006\u202f\u2800"
 
 // spacedSep are the characters between the letters of a word spelled out
 // letter by letter: "d i s g r a c e", "D.I.S.G.R.A.C.E", "d-i-s-g-r-a-c-e".
@@ -307,7 +309,7 @@ func joinable(text string, t, u text.Token) bool {
 	if utf8.RuneCountInString(t.Word) == 1 && utf8.RuneCountInString(u.Word) == 1 {
 		n := 0
 		for _, r := range gap {
-			if n++; n > 2 || !strings.ContainsRune(spacedSep, r) {
+			if n++; n > 2 || !strings.ContainsRune(spacedSep, r) && !unicode.IsSpace(r) && !strings.ContainsRune(readThrough, r) {
 				return false
 			}
 		}

@@ -94,6 +94,9 @@ func TestSpelledOutWords(t *testing.T) {
 		{"a bar", "A disgr|ace.", `(read as "disgrace")`},
 		{"an escaped asterisk", `A disgr\*ace.`, `(read as "disgrace")`},
 		{"two backslashes", `Sh\am\e on them.`, `(read as "shame")`},
+		{"a hair space", "A dis\u200agrace.", `(read as "disgrace")`},
+		{"a narrow no-break space", "Residents sh\u202fould sign up.", `(read as "should")`},
+		{"letters and no-break spaces", "d\u00a0i\u00a0s\u00a0g\u00a0r\u00a0a\u00a0c\u00a0e", `(read as "disgrace")`},
 	} {
 		expectRead(t, e, c.name, floodSentence+" "+c.add, policy.NewContent, c.reason, "")
 	}

@@ -62,9 +62,10 @@ type Draft struct {
 	Sentences []Sentence
 	// Quotes are word ranges [start, end) enclosed in quotation marks.
 	Quotes [][2]int
-	// Comments are the HTML comments of the body (<!-- … -->). They are
-	// not posted, but their words are read after the text, as Hidden
-	// words, so that nothing in them escapes the checks.
+	// Comments are the HTML comments of the body (<!-- … -->) and the
+	// titles of its links and tags (shown only when the pointer rests
+	// on them). They are not posted, but their words are read after the
+	// text, as Hidden words, so that nothing in them escapes the checks.
 	Comments []Comment
 
 	// Findings found while reading (front matter problems, unreadable file).
@@ -125,15 +126,18 @@ type DraftWord struct {
 	Line     int
 	LinkText bool // part of a link's text
 	Sentence int  // index into Sentences
-	// Hidden is set for a word of an HTML comment, which is read but
-	// not posted.
+	// Hidden is set for a word of an HTML comment or a title (see
+	// Draft.Comments), which is read but not posted.
 	Hidden bool
 }
 
-// Comment is an HTML comment in a draft's body.
+// Comment is an HTML comment or a title in a draft's body.
 type Comment struct {
-	Text string // between <!-- and -->
+	Text string // between <!-- and -->, or the title
 	Line int
+	// Title is set for a link's or a tag's title ([a](url "title"),
+	// title="…").
+	Title bool
 }
 
 // Part is one post of a thread.
@@ -679,7 +683,7 @@ const (
 	prose pieceKind = iota
 	linkText
 	urlText
-	hiddenText // an HTML comment's text: read, not posted
+	hiddenText // an HTML comment's text or a title: read, not posted
 )
 
 type plainBuilder struct {
@@ -781,6 +785,10 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 			d.Comments = append(d.Comments, Comment{Text: s, Line: lineOf(src)})
 			comments = append(comments, altAttr{s, src + 4})
 		},
+		title: func(s string, src int) {
+			d.Comments = append(d.Comments, Comment{Text: s, Line: lineOf(src), Title: true})
+			comments = append(comments, altAttr{s, src})
+		},
 	}
 	rawSegs := func(segs *gmtext.Segments) []htmlSeg {
 		out := make([]htmlSeg, 0, segs.Len())
@@ -834,6 +842,9 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 					pos = pb.last
 				}
 				d.Links = append(d.Links, Link{URL: dest, Line: bodyLine - 1 + lineAt(starts, pos)})
+				if len(bytes.TrimSpace(node.Title)) > 0 {
+					hs.title(string(node.Title), pos)
+				}
 				label := pb.b.String()[before:]
 				if strings.TrimSpace(label) != dest && dest != "" && !strings.HasPrefix(dest, "#") {
 					pb.emit(" ", pos, urlText)
@@ -847,6 +858,9 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 					pos = pb.last
 				}
 				d.Links = append(d.Links, Link{URL: string(node.Destination), Line: bodyLine - 1 + lineAt(starts, pos), Image: true})
+				if len(bytes.TrimSpace(node.Title)) > 0 {
+					hs.title(string(node.Title), pos)
+				}
 				alts = append(alts, node)
 			case *ast.ThematicBreak:
 				pb.sep("\n\n")
@@ -910,7 +924,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		pb.emitRange(a.s, a.src, a.src+1, prose)
 		pb.sep("\n\n")
 	}
-	// HTML comments are read last, each as its own paragraph.
+	// HTML comments and titles are read last, each as its own paragraph.
 	for _, c := range comments {
 		pb.sep("\n\n")
 		pb.emit(c.s, c.src, hiddenText)

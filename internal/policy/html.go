@@ -33,6 +33,9 @@ type htmlSink struct {
 	// comment is the text inside a comment (<!-- … -->), which is not
 	// posted but is read all the same (see Draft.Comments).
 	comment func(s string, src int)
+	// title is a tag's title attribute, shown only when the pointer
+	// rests on it: read like a comment.
+	title func(s string, src int)
 }
 
 // htmlLinkAttrs are the attributes whose values are addresses.
@@ -160,6 +163,8 @@ func scanHTML(segs []htmlSeg, out htmlSink) {
 			switch {
 			case attr == "alt" && out.alt != nil && val != "":
 				out.alt(val, src)
+			case attr == "title" && out.title != nil && val != "":
+				out.title(val, src)
 			case htmlLinkAttrs[attr] && val != "":
 				image := attr != "href" && attr != "action" && attr != "formaction" && attr != "cite" && attr != "longdesc" && attr != "xlink:href"
 				if attr == "srcset" {

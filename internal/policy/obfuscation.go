@@ -245,6 +245,10 @@ func (ev *evaluation) checkComments() {
 		if len(text.Words(c.Text)) == 0 {
 			continue
 		}
+		if c.Title {
+			ev.add(RuleHiddenText, Warning, c.Line, "the title %q is not posted (a web page shows it only when the pointer rests on the link), but clearance reads it as part of the post, so a view or a fact in it still needs review. Remove the title, or put its words in the text", clip(strings.TrimSpace(c.Text), 60))
+			continue
+		}
 		ev.add(RuleHiddenText, Warning, c.Line, "this HTML comment (<!-- … -->) will not be visible when the post is published, but clearance reads it as part of the post, so a view or a fact in it still needs review. Write notes for reviewers in the pull request instead; text meant for readers goes outside the comment")
 	}
 }

@@ -134,13 +134,27 @@ func TestHTMLCommentsAreRead(t *testing.T) {
 		{"a block", floodSentence + "\n\n<!--\nwe think this\nis a disgrace\n-->", 8},
 		{"before the text", "<!-- shameful -->\n\n" + floodSentence, 6},
 	} {
-		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in an HTML comment, which is read though not posted", "")
+		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in an HTML comment or a title, which is read though not posted", "")
 		f := findRule(r.Findings, policy.RuleHiddenText)
 		if f == nil || f.Severity != policy.Warning || f.Line != c.line || !strings.Contains(f.Message, "will not be visible") {
 			t.Errorf("%s: finding %+v", c.name, f)
 		}
 		if strings.Contains(r.Text, "disgrace") || strings.Contains(r.Text, "shameful") {
 			t.Errorf("%s: the comment is in the posted text %q", c.name, r.Text)
+		}
+	}
+	// Titles are shown only when the pointer rests on them: read too.
+	for _, c := range []struct {
+		name, body string
+		line       int
+	}{
+		{"a link title", floodSentence + "\n\n[Read more](https://www.northbridge.gov.uk/news/flood-defences \"We think it is a disgrace\")", 8},
+		{"an image title", floodSentence + "\n\n![The wall](wall.jpg \"Shameful\")", 8},
+		{"a title attribute", floodSentence + " <span title=\"we think it is a disgrace\">More soon.</span>", 6},
+	} {
+		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in an HTML comment or a title", "")
+		if f := findRule(r.Findings, policy.RuleHiddenText); f == nil || f.Line != c.line || !strings.Contains(f.Message, "is not posted") {
+			t.Errorf("%s: finding %+v", c.name, f)
 		}
 	}
 	// A note with no view or new fact: a warning, no review.

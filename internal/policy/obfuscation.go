@@ -261,59 +261,98 @@ func (ev *evaluation) checkComments() {
 // their own.
 const readThrough = "\\|*_^~`·•+\u200a\u2009\u2006\u202f\u2800"
 
-// spacedSep are the characters between the letters of a word spelled out
-// letter by letter: "d i s g r a c e", "D.I.S.G.R.A.C.E", "d-i-s-g-r-a-c-e".
-const spacedSep = " .-_·•*+/|\\~^"
+// spacedApart are the characters that may not stand between the letters
+// of a word spelled out letter by letter: a list ("a, b and c") or a
+// bracket is not a word.
+const spacedApart = ",;()[]{}\"'“”‘’"
 
 // spelledHits finds view and guidance language in words that are spelled
-// out letter by letter or split by characters readers read through, read
-// as the words they display. A hit spans the words it is made of, and
-// says how it was read.
+// out letter by letter ("d i s g r a c e", "D. I. S. G. R. A. C. E.", across
+// sentences too) or split by characters readers read through ("sh\ould"),
+// read as the words they display. A hit spans the words it is made of,
+// and says how it was read.
 func (ev *evaluation) spelledHits() []LexHit {
 	d := ev.d
-	var hits []LexHit
+	// Every token of the draft, in order, with its sentence.
+	type tok struct {
+		text.Token
+		text string // its sentence's text, "" if its tokens are unknown
+		word int    // index in d.Words
+	}
+	var all []tok
 	for _, s := range d.Sentences {
 		toks := ev.tokens(s)
-		for k := 0; k < len(toks); {
-			j := k
-			for j+1 < len(toks) && joinable(s.Text, toks[j], toks[j+1]) {
-				j++
-			}
-			if j == k {
-				k++
-				continue
-			}
-			a, b := s.Start+k, s.Start+j+1
-			if !ev.anyCovered(a, b) {
-				var joined strings.Builder
-				for _, t := range toks[k : j+1] {
-					joined.WriteString(t.Word)
-				}
-				words := ev.segment(joined.String())
-				for _, h := range ev.e.lexicon.Find(words, nil) {
-					hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: a, End: b,
-						Shown: s.Text[toks[k].Start:toks[j].End], Read: strings.Join(words, " ")})
-					break
-				}
-			}
-			k = j + 1
+		if toks == nil {
+			// Tokens out of step with the words: nothing is joined
+			// across this sentence.
+			all = append(all, tok{word: -1})
+			continue
 		}
+		for k, t := range toks {
+			all = append(all, tok{t, s.Text, s.Start + k})
+		}
+	}
+	// gap is what stands between tokens k and k+1 as a reader sees it.
+	gap := func(k int) (string, bool) {
+		a, b := all[k], all[k+1]
+		if a.text == "" || b.text == "" {
+			return "", false
+		}
+		if a.text == b.text && a.End <= b.Start {
+			return a.text[a.End:b.Start], true
+		}
+		// Across sentences: the end of one, a space, the start of the
+		// next.
+		return a.text[a.End:] + " " + b.text[:b.Start], true
+	}
+	var hits []LexHit
+	for k := 0; k < len(all); {
+		j := k
+		var shown strings.Builder
+		shown.WriteString(all[k].text[all[k].Start:all[k].End])
+		for j+1 < len(all) {
+			g, ok := gap(j)
+			if !ok || !joinable(g, all[j].Word, all[j+1].Word) {
+				break
+			}
+			j++
+			shown.WriteString(g)
+			shown.WriteString(all[j].text[all[j].Start:all[j].End])
+		}
+		if j == k {
+			k++
+			continue
+		}
+		a, b := all[k].word, all[j].word+1
+		if !ev.anyCovered(a, b) {
+			var joined strings.Builder
+			for _, t := range all[k : j+1] {
+				joined.WriteString(t.Word)
+			}
+			words := ev.segment(joined.String())
+			for _, h := range ev.e.lexicon.Find(words, nil) {
+				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: a, End: b,
+					Shown: shown.String(), Read: strings.Join(words, " ")})
+				break
+			}
+		}
+		k = j + 1
 	}
 	return hits
 }
 
-// joinable reports whether two neighbouring tokens of text are one word to
-// a reader: single letters with at most two spaces or separators between
-// them, or letters split by one character readers read through.
-func joinable(text string, t, u text.Token) bool {
-	gap := text[t.End:u.Start]
-	if gap == "" || !letters(t.Word) || !letters(u.Word) {
+// joinable reports whether two neighbouring words, with gap between them
+// as written, are one word to a reader: single letters with at most two
+// spaces or separators between them, or letters split by one character
+// readers read through.
+func joinable(gap, w1, w2 string) bool {
+	if gap == "" || !letters(w1) || !letters(w2) {
 		return false
 	}
-	if utf8.RuneCountInString(t.Word) == 1 && utf8.RuneCountInString(u.Word) == 1 {
+	if utf8.RuneCountInString(w1) == 1 && utf8.RuneCountInString(w2) == 1 {
 		n := 0
 		for _, r := range gap {
-			if n++; n > 2 || !strings.ContainsRune(spacedSep, r) && !unicode.IsSpace(r) && !strings.ContainsRune(readThrough, r) {
+			if n++; n > 2 || unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(spacedApart, r) {
 				return false
 			}
 		}

@@ -94,6 +94,9 @@ func TestSpelledOutWords(t *testing.T) {
 		{"a bar", "A disgr|ace.", `(read as "disgrace")`},
 		{"an escaped asterisk", `A disgr\*ace.`, `(read as "disgrace")`},
 		{"two backslashes", `Sh\am\e on them.`, `(read as "shame")`},
+		{"letters as sentences", "D. I. S. G. R. A. C. E.", `"D. I. S. G. R. A. C. E" (read as "disgrace")`},
+		{"letters on lines", "d\ni\ns\ng\nr\na\nc\ne", `(read as "disgrace")`},
+		{"letters and emoji", "d🔥i🔥s🔥g🔥r🔥a🔥c🔥e", `(read as "disgrace")`},
 		{"a hair space", "A dis\u200agrace.", `(read as "disgrace")`},
 		{"a narrow no-break space", "Residents sh\u202fould sign up.", `(read as "should")`},
 		{"letters and no-break spaces", "d\u00a0i\u00a0s\u00a0g\u00a0r\u00a0a\u00a0c\u00a0e", `(read as "disgrace")`},
@@ -103,7 +106,7 @@ func TestSpelledOutWords(t *testing.T) {
 	// Letters that spell no view are not one, and hyphenated words are
 	// words of their own.
 	long := floodSentence + " At the opening she called it \"a historic day for Quayside\". The scheme cost £14.6 million."
-	for _, add := range []string{"Routes A, B and C.", "Plan B.", "U.S.A.", "A-Z", "Well-being."} {
+	for _, add := range []string{"Routes A, B and C.", "Plan B.", "U.S.A.", "A-Z", "Well-being.", "Options (a) (b) (c).", "Grades A, B, C, D and E."} {
 		expectRead(t, e, add, long+" "+add, policy.PublicDomain, "", "read as")
 	}
 }

@@ -273,6 +273,9 @@ const spacedApart = ",;()[]{}\"'“”‘’"
 // and says how it was read.
 func (ev *evaluation) spelledHits() []LexHit {
 	d := ev.d
+	if !ev.maySpell() {
+		return nil
+	}
 	// Every token of the draft, in order, with its sentence.
 	type tok struct {
 		text.Token
@@ -339,6 +342,24 @@ func (ev *evaluation) spelledHits() []LexHit {
 		k = j + 1
 	}
 	return hits
+}
+
+// maySpell is a quick test for what spelledHits looks for: two single
+// letters in a row, or a character readers read through.
+func (ev *evaluation) maySpell() bool {
+	d := ev.d
+	for i := 1; i < len(d.Words); i++ {
+		if len(d.Words[i].Word) <= 4 && len(d.Words[i-1].Word) <= 4 &&
+			utf8.RuneCountInString(d.Words[i].Word) == 1 && utf8.RuneCountInString(d.Words[i-1].Word) == 1 {
+			return true
+		}
+	}
+	for _, s := range d.Sentences {
+		if strings.ContainsAny(s.Text, readThrough) {
+			return true
+		}
+	}
+	return false
 }
 
 // joinable reports whether two neighbouring words, with gap between them

@@ -46,3 +46,11 @@ func TestSegment(t *testing.T) {
 		}
 	}
 }
+
+func TestReadThroughASCII(t *testing.T) {
+	for i, r := range readThrough {
+		if (i < asciiReadThrough) != (r < 0x80) {
+			t.Errorf("readThrough[%d] = %q: asciiReadThrough is wrong", i, r)
+		}
+	}
+}

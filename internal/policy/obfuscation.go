@@ -66,6 +66,21 @@ func bidiControl(r rune) string {
 	return ""
 }
 
+// hasBidi reports whether s holds a bidi control.
+func hasBidi(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < utf8.RuneSelf {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if bidiControl(r) != "" {
+			return true
+		}
+		i += size - 1
+	}
+	return false
+}
+
 // isOverride reports the controls that reverse the letters they cover.
 func isOverride(r rune) bool { return r == '\u202d' || r == '\u202e' }
 
@@ -187,13 +202,16 @@ func (ev *evaluation) checkBidi() bool {
 	if raw == "" {
 		raw = ev.d.Body
 	}
+	if text.IsASCIIPlain(raw) {
+		return false // every bidi control is outside ASCII
+	}
 	found := false
 	line := 0
 	for rest := raw; rest != ""; {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\n")
 		line++
-		if !strings.ContainsAny(l, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c") {
+		if !hasBidi(l) {
 			continue
 		}
 		found = true
@@ -259,7 +277,10 @@ func (ev *evaluation) checkComments() {
 // Braille blank). Hyphens, slashes and full stops are not among them:
 // "world-class", "and/or" and "ended.Then" (a space left out) are words of
 // their own.
-const readThrough = "\\|*_^~`·•+\u200a\u2009\u2006\u202f\u2800"
+const readThrough = "\\|*_^~`+·•\u200a\u2009\u2006\u202f\u2800"
+
+// asciiReadThrough is the length of readThrough's ASCII part.
+const asciiReadThrough = 8
 
 // spacedApart are the characters that may not stand between the letters
 // of a word spelled out letter by letter: a list ("a, b and c") or a
@@ -348,15 +369,25 @@ func (ev *evaluation) spelledHits() []LexHit {
 // letters in a row, or a character readers read through.
 func (ev *evaluation) maySpell() bool {
 	d := ev.d
+	single := func(w string) bool { return len(w) == 1 || len(w) <= 4 && utf8.RuneCountInString(w) == 1 }
 	for i := 1; i < len(d.Words); i++ {
-		if len(d.Words[i].Word) <= 4 && len(d.Words[i-1].Word) <= 4 &&
-			utf8.RuneCountInString(d.Words[i].Word) == 1 && utf8.RuneCountInString(d.Words[i-1].Word) == 1 {
+		if single(d.Words[i].Word) && single(d.Words[i-1].Word) {
 			return true
 		}
 	}
 	for _, s := range d.Sentences {
-		if strings.ContainsAny(s.Text, readThrough) {
-			return true
+		for i := 0; i < len(s.Text); i++ {
+			if c := s.Text[i]; c < utf8.RuneSelf {
+				if strings.IndexByte(readThrough[:asciiReadThrough], c) >= 0 {
+					return true
+				}
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s.Text[i:])
+			if strings.ContainsRune(readThrough, r) {
+				return true
+			}
+			i += size - 1
 		}
 	}
 	return false

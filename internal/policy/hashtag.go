@@ -144,7 +144,7 @@ func (ev *evaluation) hashtagHits() []LexHit {
 		toks := ev.tokens(s)
 		for k, t := range toks {
 			i := s.Start + k
-			if t.Start == 0 || s.Text[t.Start-1] != '#' || ev.covered[i] {
+			if !hashBefore(s.Text, t.Start) || ev.covered[i] {
 				continue
 			}
 			written := s.Text[t.Start:t.End]
@@ -154,7 +154,7 @@ func (ev *evaluation) hashtagHits() []LexHit {
 			}
 			for _, h := range ev.e.lexicon.Find(words, nil) {
 				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: i, End: i + 1,
-					Shown: "#" + written, Read: strings.Join(words, " ")})
+					Shown: s.Text[t.Start-len(hashSign(s.Text, t.Start)) : t.End], Read: strings.Join(words, " ")})
 				break
 			}
 		}
@@ -200,4 +200,19 @@ func splitDigits(w string) []string {
 		out = append(out, w[start:])
 	}
 	return out
+}
+
+// hashBefore reports whether a hash sign (# or the full-width ＃, which
+// X and others take for one) stands just before offset i of s.
+func hashBefore(s string, i int) bool { return hashSign(s, i) != "" }
+
+// hashSign returns the hash sign just before offset i of s, or "".
+func hashSign(s string, i int) string {
+	switch {
+	case i > 0 && s[i-1] == '#':
+		return "#"
+	case strings.HasSuffix(s[:i], "＃"):
+		return "＃"
+	}
+	return ""
 }

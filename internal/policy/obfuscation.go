@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"github.com/clearance-dev/clearance/internal/text"
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -202,8 +203,8 @@ func (ev *evaluation) checkBidi() bool {
 	if raw == "" {
 		raw = ev.d.Body
 	}
-	if text.IsASCIIPlain(raw) {
-		return false // every bidi control is outside ASCII
+	if text.IsASCIIPlain(raw) && !strings.Contains(raw, "&") {
+		return false // every bidi control is outside ASCII, or an entity
 	}
 	found := false
 	line := 0
@@ -211,6 +212,11 @@ func (ev *evaluation) checkBidi() bool {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\n")
 		line++
+		if strings.Contains(l, "&") {
+			// Written as a character reference (&#8238;, &rlm;), it is
+			// posted as the character.
+			l = html.UnescapeString(l)
+		}
 		if !hasBidi(l) {
 			continue
 		}
@@ -402,13 +408,18 @@ func joinable(gap, w1, w2 string) bool {
 		return false
 	}
 	if utf8.RuneCountInString(w1) == 1 && utf8.RuneCountInString(w2) == 1 {
-		n := 0
+		// Up to three spaces, or two other separators.
+		n, spaces := 0, 0
 		for _, r := range gap {
-			if n++; n > 2 || unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(spacedApart, r) {
+			n++
+			if unicode.IsSpace(r) {
+				spaces++
+			}
+			if n > 3 || unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(spacedApart, r) {
 				return false
 			}
 		}
-		return true
+		return n <= 2 || spaces == n
 	}
 	r, size := utf8.DecodeRuneInString(gap)
 	return size == len(gap) && strings.ContainsRune(readThrough, r)

@@ -74,6 +74,13 @@ func TestBidiControls(t *testing.T) {
 	if f := findRule(r.Findings, policy.RuleBidi); f == nil || f.Severity != policy.Error {
 		t.Errorf("override in Arabic text: finding %+v", f)
 	}
+	// Written as character references, they are posted as the characters.
+	for _, ref := range []string{"&#8238;", "&#x202E;", "&rlm;", "&lrm;"} {
+		r := expectRead(t, e, ref, floodSentence+" "+ref+"ecargsid a si sihT", policy.NewContent, "", "")
+		if f := findRule(r.Findings, policy.RuleBidi); f == nil || f.Severity != policy.Error || f.Line != 6 {
+			t.Errorf("%s: finding %+v", ref, f)
+		}
+	}
 	// Without them, the same text passes.
 	expectRead(t, e, "no controls", floodSentence, policy.PublicDomain, "", "")
 }
@@ -88,6 +95,7 @@ func TestSpelledOutWords(t *testing.T) {
 		{"letters and full stops", "D.I.S.G.R.A.C.E", `(read as "disgrace")`},
 		{"letters and hyphens", "d-i-s-g-r-a-c-e", `(read as "disgrace")`},
 		{"letters and two spaces", "s  h  a  m  e", `(read as "shame")`},
+		{"letters and three spaces", "s   h   a   m   e", `(read as "shame")`},
 		{"a phrase spelled out", "w e t h i n k", `(read as "we think")`},
 		{"a Markdown backslash", `Residents sh\ould sign up.`, `"sh\\ould" (read as "should")`},
 		{"a backslash in a view", `A disgr\ace.`, `(read as "disgrace")`},
@@ -187,6 +195,7 @@ func TestHashtagsReadAsWords(t *testing.T) {
 		{"#atlast", "at last"},
 		{"#NeverForget2026", "never forget 2026"},
 		{"#MillbrookDeservesBetter", "millbrook deserves better"},
+		{"＃shameonthem", "shame on them"}, // a full-width hash sign is one
 	} {
 		expectRead(t, e, c.tag, floodSentence+" "+c.tag, policy.NewContent, `"`+c.tag+`" (read as "`+c.read+`")`, "")
 	}

@@ -727,7 +727,7 @@ func (ev *evaluation) explainHits(hits []LexHit) {
 			s = fmt.Sprintf("%q (read as %q) (line %d)", h.Shown, h.Read, ev.d.Words[h.Start].Line)
 		}
 		if ev.d.Words[h.Start].Hidden {
-			s = strings.TrimSuffix(s, ")") + ", in an HTML comment or a title, which is read though not posted)"
+			s = strings.TrimSuffix(s, ")") + ", in hidden text (an HTML comment, a title or a link definition), read though not posted)"
 		}
 		switch h.Kind {
 		case "view":

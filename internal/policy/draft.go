@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	gmtext "github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
@@ -138,6 +139,9 @@ type Comment struct {
 	// Title is set for a link's or a tag's title ([a](url "title"),
 	// title="…").
 	Title bool
+	// Definition is set for a link definition that no link uses
+	// ("[//]: # (a note)"), which shows nothing.
+	Definition bool
 }
 
 // Part is one post of a thread.
@@ -738,7 +742,8 @@ func (p *plainBuilder) sep(s string) {
 
 func (d *Draft) parseBody(body []byte, bodyLine int) {
 	starts := lineStarts(body)
-	doc := markdown.Parser().Parse(gmtext.NewReader(body))
+	pctx := parser.NewContext()
+	doc := markdown.Parser().Parse(gmtext.NewReader(body), parser.WithContext(pctx))
 	pb := &plainBuilder{body: body}
 	lineOf := func(pos int) int {
 		if pos < 0 {
@@ -924,6 +929,25 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		pb.emitRange(a.s, a.src, a.src+1, prose)
 		pb.sep("\n\n")
 	}
+	// Link definitions that no link uses show nothing ("[//]: # (a
+	// note)" is a common way to write a comment): their label and title
+	// are read like a comment.
+	for _, ref := range pctx.References() {
+		used := false
+		for _, l := range d.Links {
+			used = used || l.URL == string(ref.Destination()) && !l.Image
+		}
+		if used {
+			continue
+		}
+		hidden := strings.TrimSpace(string(ref.Label()) + " " + string(ref.Title()))
+		if len(text.Words(hidden)) == 0 {
+			continue
+		}
+		src := definitionAt(body, ref.Label())
+		d.Comments = append(d.Comments, Comment{Text: hidden, Line: lineOf(src), Definition: true})
+		comments = append(comments, altAttr{hidden, src})
+	}
 	// HTML comments and titles are read last, each as its own paragraph.
 	for _, c := range comments {
 		pb.sep("\n\n")
@@ -940,6 +964,17 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 	d.findBareURLs(pb, starts, bodyLine)
 	d.buildParts(pb, starts, bodyLine, mainEnd)
 	d.buildWords(pb, starts, bodyLine)
+}
+
+// definitionAt returns the offset in body of the link definition with
+// label ("[label]:"), or 0.
+func definitionAt(body, label []byte) int {
+	want := "[" + strings.ToLower(string(label)) + "]:"
+	lower := strings.ToLower(string(body))
+	if i := strings.Index(lower, want); i >= 0 {
+		return i
+	}
+	return 0
 }
 
 // setextBreak reports whether a heading is text underlined with a line of

@@ -269,6 +269,10 @@ func (ev *evaluation) checkComments() {
 		if len(text.Words(c.Text)) == 0 {
 			continue
 		}
+		if c.Definition {
+			ev.add(RuleHiddenText, Warning, c.Line, "this link definition ([…]: …), which no link uses, is not posted, but clearance reads it as part of the post, so a view or a fact in it still needs review. Remove it, and write notes for reviewers in the pull request instead")
+			continue
+		}
 		if c.Title {
 			ev.add(RuleHiddenText, Warning, c.Line, "the title %q is not posted (a web page shows it only when the pointer rests on the link), but clearance reads it as part of the post, so a view or a fact in it still needs review. Remove the title, or put its words in the text", clip(strings.TrimSpace(c.Text), 60))
 			continue

@@ -145,7 +145,7 @@ func TestHTMLCommentsAreRead(t *testing.T) {
 		{"a block", floodSentence + "\n\n<!--\nwe think this\nis a disgrace\n-->", 8},
 		{"before the text", "<!-- shameful -->\n\n" + floodSentence, 6},
 	} {
-		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in an HTML comment or a title, which is read though not posted", "")
+		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in hidden text (an HTML comment, a title or a link definition), read though not posted", "")
 		f := findRule(r.Findings, policy.RuleHiddenText)
 		if f == nil || f.Severity != policy.Warning || f.Line != c.line || !strings.Contains(f.Message, "will not be visible") {
 			t.Errorf("%s: finding %+v", c.name, f)
@@ -162,11 +162,20 @@ func TestHTMLCommentsAreRead(t *testing.T) {
 		{"a link title", floodSentence + "\n\n[Read more](https://www.northbridge.gov.uk/news/flood-defences \"We think it is a disgrace\")", 8},
 		{"an image title", floodSentence + "\n\n![The wall](wall.jpg \"Shameful\")", 8},
 		{"a title attribute", floodSentence + " <span title=\"we think it is a disgrace\">More soon.</span>", 6},
+		// A link definition no link uses shows nothing: a common way to
+		// write a comment in Markdown.
+		{"a link definition used as a comment", floodSentence + "\n\n[//]: # (We think it is a disgrace)", 8},
+		{"a link definition's label", floodSentence + "\n\n[we think it is a disgrace]: <>", 8},
 	} {
-		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in an HTML comment or a title", "")
+		r := expectRead(t, e, c.name, c.body, policy.NewContent, "in hidden text", "")
 		if f := findRule(r.Findings, policy.RuleHiddenText); f == nil || f.Line != c.line || !strings.Contains(f.Message, "is not posted") {
 			t.Errorf("%s: finding %+v", c.name, f)
 		}
+	}
+	// A link definition a link uses is the link: no warning.
+	r0 := expectRead(t, e, "a reference link", floodSentence+" [Read more][1]\n\n[1]: https://www.northbridge.gov.uk/news/flood-defences", policy.PublicDomain, "", "")
+	if f := findRule(r0.Findings, policy.RuleHiddenText); f != nil {
+		t.Errorf("reference link: finding %+v", f)
 	}
 	// A note with no view or new fact: a warning, no review.
 	r := expectRead(t, e, "a note", floodSentence+"\n\n<!-- lifted from the flood release -->", policy.PublicDomain, "", "")

@@ -593,6 +593,7 @@ func (ev *evaluation) classify() Scenario {
 	hits = append(hits, ev.hashtagHits()...)
 	hits = append(hits, ev.contractionHits()...)
 	hits = append(hits, ev.spelledHits()...)
+	hits = append(hits, ev.runTogetherHits()...)
 	if len(hits) > 0 {
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
 		// One reason per word: "Vote for" is a view, not also "Vote".

@@ -216,3 +216,44 @@ func hashSign(s string, i int) string {
 	}
 	return ""
 }
+
+// runTogetherHits finds view and guidance language in words run together
+// outside hashtags ("wethinkitsadisgrace", "SHAMEONTHEM", "ShameOnThem"),
+// read as hashtags are. Only a word that no list knows and that splits
+// wholly into known words counts, and a word written with one capital
+// first ("Greatorex") is taken for a name.
+func (ev *evaluation) runTogetherHits() []LexHit {
+	d := ev.d
+	var hits []LexHit
+	for _, s := range d.Sentences {
+		toks := ev.tokens(s)
+		for k, t := range toks {
+			i := s.Start + k
+			if ev.covered[i] || ev.tags[i] || hashBefore(s.Text, t.Start) || len(t.Word) < 6 || !letters(t.Word) ||
+				ev.wordLevel(t.Word) > 0 {
+				continue
+			}
+			written := s.Text[t.Start:t.End]
+			if titleCase(written) && len(splitCamel(written)) == 1 {
+				continue // a name
+			}
+			words := ev.hashtagWords(written)
+			if len(words) < 2 {
+				continue
+			}
+			known := true
+			for _, w := range words {
+				known = known && (ev.wordLevel(w) > 0 || isDigits(w))
+			}
+			if !known {
+				continue
+			}
+			for _, h := range ev.e.lexicon.Find(words, nil) {
+				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: i, End: i + 1,
+					Shown: written, Read: strings.Join(words, " ")})
+				break
+			}
+		}
+	}
+	return hits
+}

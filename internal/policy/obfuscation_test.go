@@ -208,6 +208,19 @@ func TestHashtagsReadAsWords(t *testing.T) {
 	} {
 		expectRead(t, e, c.tag, floodSentence+" "+c.tag, policy.NewContent, `"`+c.tag+`" (read as "`+c.read+`")`, "")
 	}
+	// Words run together outside a hashtag are read the same way.
+	for _, c := range []struct{ add, read string }{
+		{"wethinkitsadisgrace", "we think its a disgrace"},
+		{"SHAMEONTHEM", "shame on them"},
+		{"It is adisgrace.", "a disgrace"},
+		{"ShameOnThem", "shame on them"},
+	} {
+		expectRead(t, e, c.add, floodSentence+" "+c.add, policy.NewContent, `(read as "`+c.read+`")`, "")
+	}
+	long := floodSentence + " At the opening she called it \"a historic day for Quayside\". The scheme cost £14.6 million."
+	for _, add := range []string{"Greatorex said thanks.", "Lovelace Road is open.", "Thanks to Bestwood.", "Meet the team on LinkedIn.", "Watch on YouTube."} {
+		expectRead(t, e, add, long+" "+add, policy.PublicDomain, "", "read as")
+	}
 	for _, tags := range []string{
 		"#RoadSafety #Northbridge #WinterReady",
 		"#roadsafety #northbridge #winterready",

@@ -229,7 +229,9 @@ func (ev *evaluation) runTogetherHits() []LexHit {
 		toks := ev.tokens(s)
 		for k, t := range toks {
 			i := s.Start + k
-			if ev.covered[i] || ev.tags[i] || hashBefore(s.Text, t.Start) || len(t.Word) < 6 || !letters(t.Word) ||
+			// A word in a run shared with a register document is a
+			// register word (matched).
+			if len(t.Word) < 6 || ev.matched[i] || ev.tags[i] || hashBefore(s.Text, t.Start) || !letters(t.Word) ||
 				ev.wordLevel(t.Word) > 0 {
 				continue
 			}

@@ -287,7 +287,7 @@ func (ev *evaluation) checkComments() {
 // Braille blank). Hyphens, slashes and full stops are not among them:
 // "world-class", "and/or" and "ended.Then" (a space left out) are words of
 // their own.
-const readThrough = "\\|*_^~`+·•\u200a\u2009\u2006\u202f\u2800"
+const readThrough = "\\|*_^~`+·•\u200a\u2009\u2006\u202f\u2800\u00ad"
 
 // asciiReadThrough is the length of readThrough's ASCII part.
 const asciiReadThrough = 8
@@ -312,18 +312,19 @@ func (ev *evaluation) spelledHits() []LexHit {
 		text.Token
 		text string // its sentence's text, "" if its tokens are unknown
 		word int    // index in d.Words
+		sent int    // index in d.Sentences
 	}
 	var all []tok
-	for _, s := range d.Sentences {
+	for si, s := range d.Sentences {
 		toks := ev.tokens(s)
 		if toks == nil {
 			// Tokens out of step with the words: nothing is joined
 			// across this sentence.
-			all = append(all, tok{word: -1})
+			all = append(all, tok{word: -1, sent: si})
 			continue
 		}
 		for k, t := range toks {
-			all = append(all, tok{t, s.Text, s.Start + k})
+			all = append(all, tok{t, s.Text, s.Start + k, si})
 		}
 	}
 	// gap is what stands between tokens k and k+1 as a reader sees it.
@@ -332,8 +333,13 @@ func (ev *evaluation) spelledHits() []LexHit {
 		if a.text == "" || b.text == "" {
 			return "", false
 		}
-		if a.text == b.text && a.End <= b.Start {
+		if a.sent == b.sent {
 			return a.text[a.End:b.Start], true
+		}
+		if a.text[a.End:] == "-" && b.Start == 0 && d.Words[a.word].Line < d.Words[b.word].Line {
+			// A word hyphenated at the end of a line ("dis-⏎grace"):
+			// read through the hyphen, as through a soft hyphen.
+			return "\u00ad", true
 		}
 		// Across sentences: the end of one, a space, the start of the
 		// next.
@@ -350,6 +356,9 @@ func (ev *evaluation) spelledHits() []LexHit {
 				break
 			}
 			j++
+			if g == "\u00ad" {
+				g = "-" // hyphenated at the end of a line
+			}
 			shown.WriteString(g)
 			shown.WriteString(all[j].text[all[j].Start:all[j].End])
 		}
@@ -376,7 +385,8 @@ func (ev *evaluation) spelledHits() []LexHit {
 }
 
 // maySpell is a quick test for what spelledHits looks for: two single
-// letters in a row, or a character readers read through.
+// letters in a row, a character readers read through, or a hyphen at the
+// end of a line.
 func (ev *evaluation) maySpell() bool {
 	d := ev.d
 	single := func(w string) bool { return len(w) == 1 || len(w) <= 4 && utf8.RuneCountInString(w) == 1 }
@@ -386,6 +396,9 @@ func (ev *evaluation) maySpell() bool {
 		}
 	}
 	for _, s := range d.Sentences {
+		if strings.HasSuffix(s.Text, "-") {
+			return true // a word hyphenated at the end of a line
+		}
 		for i := 0; i < len(s.Text); i++ {
 			if c := s.Text[i]; c < utf8.RuneSelf {
 				if strings.IndexByte(readThrough[:asciiReadThrough], c) >= 0 {

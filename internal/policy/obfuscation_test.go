@@ -105,6 +105,7 @@ func TestSpelledOutWords(t *testing.T) {
 		{"letters as sentences", "D. I. S. G. R. A. C. E.", `"D. I. S. G. R. A. C. E" (read as "disgrace")`},
 		{"letters on lines", "d\ni\ns\ng\nr\na\nc\ne", `(read as "disgrace")`},
 		{"letters and emoji", "d🔥i🔥s🔥g🔥r🔥a🔥c🔥e", `(read as "disgrace")`},
+		{"a word hyphenated at the end of a line", "It is a dis-\ngrace.", `"dis-grace" (read as "disgrace")`},
 		{"a hair space", "A dis\u200agrace.", `(read as "disgrace")`},
 		{"a narrow no-break space", "Residents sh\u202fould sign up.", `(read as "should")`},
 		{"letters and no-break spaces", "d\u00a0i\u00a0s\u00a0g\u00a0r\u00a0a\u00a0c\u00a0e", `(read as "disgrace")`},

@@ -935,7 +935,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 	for _, ref := range pctx.References() {
 		used := false
 		for _, l := range d.Links {
-			used = used || l.URL == string(ref.Destination()) && !l.Image
+			used = used || l.URL == string(ref.Destination())
 		}
 		if used {
 			continue

@@ -621,6 +621,11 @@ func (ev *evaluation) classify() Scenario {
 		ev.reason("New information must be checked by policy and communications officials before it is posted.")
 		return NewContent
 	}
+	if facts := ev.hashtagFacts(); len(facts) > 0 {
+		ev.reason("Its hashtags state figures that no document it draws on has: %s.", joinLimit(facts, 4))
+		ev.reason("New information must be checked by policy and communications officials before it is posted.")
+		return NewContent
+	}
 	if len(words) > 0 && ev.res.Coverage >= e.Config.Thresholds.PublicDomainCoverage {
 		facts, edits, added := ev.newFacts(), ev.edits(3), ev.addedClaims()
 		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 || len(added) > 0 {

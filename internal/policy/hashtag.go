@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"fmt"
+
+	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
 	"strings"
 	"unicode"
@@ -258,4 +261,71 @@ func (ev *evaluation) runTogetherHits() []LexHit {
 		}
 	}
 	return hits
+}
+
+// hashtagFacts finds figures stated in hashtags ("#Closes31Jan",
+// "#Only5DaysLeft") that none of the documents the draft draws on has: the
+// register documents it shares text with, links to or names in sources.
+// A year ("#FloodDefences2026") labels a topic and states no figure.
+func (ev *evaluation) hashtagFacts() []string {
+	d := ev.d
+	var out []string
+	var docs []*register.Document
+	docsRead := false
+	for _, s := range d.Sentences {
+		toks := ev.tokens(s)
+		for k, t := range toks {
+			i := s.Start + k
+			if ev.covered[i] || !hashBefore(s.Text, t.Start) || !strings.ContainsAny(t.Word, "0123456789") {
+				continue
+			}
+			if !docsRead {
+				docs, docsRead = ev.drawnOn(), true
+			}
+			written := s.Text[t.Start:t.End]
+			words := ev.hashtagWords(written)
+			for _, w := range words {
+				if !isDigits(w) || isYear(w) {
+					continue
+				}
+				found := false
+				for _, doc := range docs {
+					found = found || ev.e.Register.DocHas(doc, w)
+				}
+				if !found {
+					out = append(out, fmt.Sprintf("%q (read as %q) (line %d)", s.Text[t.Start-len(hashSign(s.Text, t.Start)):t.End], strings.Join(words, " "), d.Words[i].Line))
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// isYear reports a year from 1900 to 2099 written in four digits.
+func isYear(w string) bool {
+	return len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20"))
+}
+
+// drawnOn returns the public register documents the draft shares text
+// with, links to or names in sources.
+func (ev *evaluation) drawnOn() []*register.Document {
+	var docs []*register.Document
+	seen := map[*register.Document]bool{}
+	add := func(doc *register.Document) {
+		if doc != nil && !seen[doc] && doc.PublicAt(ev.e.Now) {
+			seen[doc] = true
+			docs = append(docs, doc)
+		}
+	}
+	for _, r := range ev.runs {
+		add(r.Doc)
+	}
+	for _, l := range ev.d.Links {
+		add(ev.e.Register.Resolve(l.URL))
+	}
+	for _, src := range ev.d.Sources {
+		add(ev.e.Register.Resolve(src))
+	}
+	return docs
 }

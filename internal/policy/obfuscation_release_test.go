@@ -50,6 +50,13 @@ func TestHashtagsAndHiddenTextOnARelease(t *testing.T) {
 		{"a view spelled out", lift + " Our crews are b r i l l i a n t.", policy.NewContent, `"b r i l l i a n t" (read as "brilliant")`},
 		{"a view in a comment", lift + "\n\n<!-- the cuts to the fleet are a disgrace -->", policy.NewContent, "in hidden text"},
 		{"a view displayed by an override", lift + " \u202e!tnellecxe era sweRc\u202c", policy.NewContent, "invisible characters that change the direction"},
+		{"a deadline in a tag", lift + " #Closes31Jan", policy.NewContent, `"#Closes31Jan" (read as "closes 31 jan")`},
+		{"a count in a tag", lift + " #Only5DaysLeft", policy.NewContent, `"#Only5DaysLeft" (read as "only 5 days left")`},
+		{"a pointer with a count in a tag", "Gritting routes: https://www.hartwell.gov.uk/news/gritters-ready #10MoreGritters", policy.NewContent, `"#10MoreGritters"`},
+		// Debatable: the release writes "3,800" (two words to clearance),
+		// so the tag's "3800" is not found in it. Fail closed.
+		{"the release's figure in a tag, written without its comma", lift + " #3800tonnes", policy.NewContent, `"#3800tonnes"`},
+		{"a year in a tag", lift + " #Winter2026", policy.PublicDomain, ""},
 		{"a quotation with a tag", "Councillor Dana Okafor, cabinet member for highways, said: \"Our crews work through the night so that people can keep moving.\" #WinterReady", policy.PublicDomain, ""},
 	} {
 		r := e.Evaluate("posts/gritting.md", []byte(draftSrc(std, c.body+"\n")))

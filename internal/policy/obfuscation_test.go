@@ -228,6 +228,7 @@ func TestHashtagsReadAsWords(t *testing.T) {
 		"#ROADSAFETY #FLOODAWARENESS",
 		"#Quayside2026 #RiverWend #FloodDefences",
 		"#millbrookfloodscheme",
+		"#90Businesses", // the release's figure
 	} {
 		expectRead(t, e, tags, floodSentence+"\n\n"+tags, policy.PublicDomain, "", "")
 	}

@@ -219,7 +219,7 @@ func TestHashtagsReadAsWords(t *testing.T) {
 		expectRead(t, e, c.add, floodSentence+" "+c.add, policy.NewContent, `(read as "`+c.read+`")`, "")
 	}
 	long := floodSentence + " At the opening she called it \"a historic day for Quayside\". The scheme cost £14.6 million."
-	for _, add := range []string{"Greatorex said thanks.", "Lovelace Road is open.", "Thanks to Bestwood.", "Meet the team on LinkedIn.", "Watch on YouTube."} {
+	for _, add := range []string{"Lovelace Road is open.", "Thanks to Bestwood and Greatorex.", "Meet the team on LinkedIn.", "Watch on YouTube."} {
 		expectRead(t, e, add, long+" "+add, policy.PublicDomain, "", "read as")
 	}
 	for _, tags := range []string{

@@ -2,12 +2,11 @@ package policy
 
 import (
 	"fmt"
-
-	"github.com/clearance-dev/clearance/internal/register"
-	"github.com/clearance-dev/clearance/internal/text"
 	"strings"
 	"unicode"
 
+	"github.com/clearance-dev/clearance/internal/register"
+	"github.com/clearance-dev/clearance/internal/text"
 	"github.com/clearance-dev/clearance/internal/wordlist"
 )
 

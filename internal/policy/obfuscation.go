@@ -2,12 +2,12 @@ package policy
 
 import (
 	"fmt"
-	"github.com/clearance-dev/clearance/internal/text"
 	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clearance-dev/clearance/internal/text"
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/bidi"
 )
@@ -21,10 +21,13 @@ import (
 //     review; text under a right-to-left override is read in the order it
 //     is displayed;
 //   - words spelled out letter by letter ("d i s g r a c e",
-//     "D.I.S.G.R.A.C.E") or split by a character readers read through
-//     ("sh\ould", "disgr|ace") are read as the word they display;
-//   - HTML comments are not posted, but their words are read as part of
-//     the post (see Draft.Comments), with a warning.
+//     "D.I.S.G.R.A.C.E"), split by a character readers read through
+//     ("sh\ould", "disgr|ace") or hyphenated at the end of a line are read
+//     as the word they display; words run together ("wethinkitsadisgrace")
+//     are read as hashtags are (hashtag.go);
+//   - HTML comments, titles and link definitions that no link uses are not
+//     posted, but their words are read as part of the post (see
+//     Draft.Comments), with a warning.
 //
 // Invisible characters inside words (zero-width spaces and joiners, soft
 // hyphens, word joiners, variation selectors) are dropped by Fold and
@@ -33,7 +36,8 @@ import (
 // RuleBidi is the rule of bidi control characters.
 const RuleBidi = "bidi-control"
 
-// RuleHiddenText is the rule of HTML comments, read but not posted.
+// RuleHiddenText is the rule of text that is read but not posted: HTML
+// comments, titles, link definitions that no link uses.
 const RuleHiddenText = "hidden-text"
 
 // bidiControl names a bidi control character, or returns "".
@@ -96,42 +100,42 @@ func rightToLeft(r rune) bool {
 	return c == bidi.R || c == bidi.AL
 }
 
-// displayOrder returns text with each run under a right-to-left override
+// displayOrder returns s with each run under a right-to-left override
 // (see overrideRuns) in the order it is displayed: its characters
 // (grapheme clusters) reversed. The controls stay where they are, so the
 // text keeps its length in bytes.
-func displayOrder(text string) string {
-	runs := overrideRuns(text)
+func displayOrder(s string) string {
+	runs := overrideRuns(s)
 	if len(runs) == 0 {
-		return text
+		return s
 	}
 	var b strings.Builder
-	b.Grow(len(text))
+	b.Grow(len(s))
 	last := 0
 	for _, r := range runs {
-		b.WriteString(text[last:r[0]])
-		b.WriteString(reverseGraphemes(text[r[0]:r[1]]))
+		b.WriteString(s[last:r[0]])
+		b.WriteString(reverseGraphemes(s[r[0]:r[1]]))
 		last = r[1]
 	}
-	b.WriteString(text[last:])
+	b.WriteString(s[last:])
 	return b.String()
 }
 
-// overrideRuns returns the byte ranges of text under a right-to-left
+// overrideRuns returns the byte ranges of s under a right-to-left
 // override: from just after each U+202E to its matching pop U+202C (other
 // embeddings and overrides nest) or the end of the line.
-func overrideRuns(text string) [][2]int {
+func overrideRuns(s string) [][2]int {
 	var runs [][2]int
-	for i := 0; i < len(text); {
-		j := strings.IndexRune(text[i:], '\u202e')
+	for i := 0; i < len(s); {
+		j := strings.IndexRune(s[i:], '\u202e')
 		if j < 0 {
 			break
 		}
 		start := i + j + len("\u202e")
 		end, depth := start, 0
 	scan:
-		for end < len(text) {
-			c, n := utf8.DecodeRuneInString(text[end:])
+		for end < len(s) {
+			c, n := utf8.DecodeRuneInString(s[end:])
 			switch {
 			case c == '\n':
 				break scan

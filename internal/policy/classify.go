@@ -621,6 +621,11 @@ func (ev *evaluation) classify() Scenario {
 		ev.reason("New information must be checked by policy and communications officials before it is posted.")
 		return NewContent
 	}
+	if long := ev.longRuns(); len(long) > 0 {
+		ev.reason("It has letters run together with no space, too long to read as words: %s. Check what they say.", joinLimit(long, 2))
+		ev.reason("New information must be checked by policy and communications officials before it is posted.")
+		return NewContent
+	}
 	if facts := ev.hashtagFacts(); len(facts) > 0 {
 		ev.reason("Its hashtags state figures that no document it draws on has: %s.", joinLimit(facts, 4))
 		ev.reason("New information must be checked by policy and communications officials before it is posted.")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/clearance-dev/clearance/internal/register"
 	"github.com/clearance-dev/clearance/internal/text"
@@ -22,6 +23,11 @@ import (
 
 // maxSegmentWord bounds the length of a word looked up while segmenting.
 const maxSegmentWord = 24
+
+// maxSegmentRunes bounds what is segmented: no post is longer (X allows
+// 280 characters). A longer run of letters is not read as words but
+// needs review as it stands (see longRuns).
+const maxSegmentRunes = 300
 
 // wordLevel says how common a word is for segmenting: 1 for the lexicon's
 // words and the most common English words, 2 and 3 for less common ones,
@@ -65,7 +71,7 @@ func (ev *evaluation) segment(s string) []string {
 	if s == "" {
 		return nil
 	}
-	if ev.wordLevel(s) > 0 || isDigits(s) {
+	if ev.wordLevel(s) > 0 || isDigits(s) || utf8.RuneCountInString(s) > maxSegmentRunes {
 		return []string{s}
 	}
 	// Positions are rune boundaries.
@@ -75,20 +81,15 @@ func (ev *evaluation) segment(s string) []string {
 	}
 	at = append(at, len(s))
 	n := len(at) - 1
-	const inf = 1 << 30
 	best := make([]segCost, n+1)
 	from := make([]int, n+1)   // where the last piece ending here starts
 	known := make([]bool, n+1) // whether that piece is a known word
 	for i := 1; i <= n; i++ {
-		best[i] = segCost{unknown: inf}
 		// An unknown letter.
 		c := best[i-1]
 		c.unknown++
 		best[i], from[i], known[i] = c, i-1, false
 		for j := max(0, i-maxSegmentWord); j < i; j++ {
-			if best[j].unknown == inf {
-				continue
-			}
 			w := s[at[j]:at[i]]
 			l := ev.wordLevel(w)
 			if l == 0 && !isDigits(w) {
@@ -120,6 +121,23 @@ func (ev *evaluation) segment(s string) []string {
 		out[len(rev)-1-i] = w
 	}
 	return out
+}
+
+// segmentLong is segment for a string of any length: one longer than
+// maxSegmentRunes is segmented in pieces of that many letters (a word may
+// be cut where two pieces meet).
+func (ev *evaluation) segmentLong(s string) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > maxSegmentRunes {
+		cut := 0
+		for n := 0; n < maxSegmentRunes; n++ {
+			_, size := utf8.DecodeRuneInString(s[cut:])
+			cut += size
+		}
+		out = append(out, ev.segment(s[:cut])...)
+		s = s[cut:]
+	}
+	return append(out, ev.segment(s)...)
 }
 
 // hashtagWords reads a hashtag's text (without the #) as words: split at
@@ -327,4 +345,17 @@ func (ev *evaluation) drawnOn() []*register.Document {
 		add(ev.e.Register.Resolve(src))
 	}
 	return docs
+}
+
+// longRuns finds runs of more than maxSegmentRunes letters with no space
+// outside published text: no post has such a word, and it is too long to
+// be read as words, so it needs review as it stands.
+func (ev *evaluation) longRuns() []string {
+	var out []string
+	for i, w := range ev.d.Words {
+		if len(w.Word) > maxSegmentRunes && !ev.covered[i] && utf8.RuneCountInString(w.Word) > maxSegmentRunes {
+			out = append(out, fmt.Sprintf("%q (line %d, %d letters)", clip(w.Word, 40), w.Line, utf8.RuneCountInString(w.Word)))
+		}
+	}
+	return out
 }

@@ -376,7 +376,7 @@ func (ev *evaluation) spelledHits() []LexHit {
 			for _, t := range all[k : j+1] {
 				joined.WriteString(t.Word)
 			}
-			words := ev.segment(joined.String())
+			words := ev.segmentLong(joined.String())
 			for _, h := range ev.e.lexicon.Find(words, nil) {
 				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: a, End: b,
 					Shown: shown.String(), Read: strings.Join(words, " ")})

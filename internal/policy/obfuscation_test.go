@@ -209,6 +209,10 @@ func TestHashtagsReadAsWords(t *testing.T) {
 	} {
 		expectRead(t, e, c.tag, floodSentence+" "+c.tag, policy.NewContent, `"`+c.tag+`" (read as "`+c.read+`")`, "")
 	}
+	// A run of letters longer than any post is not read as words (that
+	// would be slow) but needs review as it stands.
+	expectRead(t, e, "a very long run", floodSentence+" "+strings.Repeat("wethinkitsadisgrace", 20)+".", policy.NewContent, "too long to read as words", "")
+	expectRead(t, e, "many letters spelled out", floodSentence+" "+strings.Repeat("d i s g r a c e ", 50), policy.NewContent, `(read as "disgrace disgrace`, "")
 	// Words run together outside a hashtag are read the same way.
 	for _, c := range []struct{ add, read string }{
 		{"wethinkitsadisgrace", "we think its a disgrace"},

@@ -134,6 +134,17 @@ func TestInvisibleCharactersInWords(t *testing.T) {
 	}
 }
 
+// TestLetterSymbols: symbols that display as letters (circled, squared,
+// in brackets, negative, regional indicators) are read as those letters.
+func TestLetterSymbols(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	for _, add := range []string{"ⒹⒾⓈⒼⓇⒶⒸⒺ", "🄳🄸🅂🄶🅁🄰🄲🄴", "🅳🅸🆂🅶🆁🅰🅲🅴", "🅓🅘🅢🅖🅡🅐🅒🅔", "⒟⒤⒮⒢⒭⒜⒞⒠", "🇩🇮🇸🇬🇷🇦🇨🇪", "🇩 🇮 🇸 🇬 🇷 🇦 🇨 🇪"} {
+		expectRead(t, e, add, floodSentence+" "+add, policy.NewContent, `(read as "disgrace")`, "")
+	}
+	// A flag is read as its two letters, which say nothing.
+	expectRead(t, e, "a flag", floodSentence+" 🇬🇧", policy.PublicDomain, "", "")
+}
+
 // TestHTMLCommentsAreRead: an HTML comment is not posted, but it is read
 // as part of the post, with a warning that it will not be visible.
 func TestHTMLCommentsAreRead(t *testing.T) {

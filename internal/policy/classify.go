@@ -178,6 +178,8 @@ func (ev *evaluation) run() {
 	ev.checkMarkings()
 	ev.checkLinks()
 	ev.checkLength()
+	ev.checkComments()
+	bidiFound := ev.checkBidi()
 	if !d.HasText() && len(d.Links) == 0 && !d.Unreadable {
 		// Only blank lines, invisible characters or comments: point at
 		// the front matter's closing line, under which the text goes.
@@ -203,6 +205,7 @@ func (ev *evaluation) run() {
 		ev.res.Reasons = append([]string{why}, ev.res.Reasons...)
 		scenario = NewContent
 	}
+	scenario = ev.neverFree(scenario, bidiFound)
 	// The author's claim can only make it stricter.
 	if d.Claim != "" && d.Claim != scenario {
 		switch {
@@ -592,6 +595,8 @@ func (ev *evaluation) classify() Scenario {
 	hits = append(hits, ev.instructions()...)
 	hits = append(hits, ev.hashtagHits()...)
 	hits = append(hits, ev.contractionHits()...)
+	hits = append(hits, ev.spelledHits()...)
+	hits = append(hits, ev.runTogetherHits()...)
 	if len(hits) > 0 {
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
 		// One reason per word: "Vote for" is a view, not also "Vote".
@@ -616,6 +621,16 @@ func (ev *evaluation) classify() Scenario {
 	}
 	if len(images) > 0 {
 		ev.reason("It attaches an image (%s). clearance cannot read images, and an image can say as much as text, so it must be reviewed.", joinLimit(images, 3))
+		ev.reason("New information must be checked by policy and communications officials before it is posted.")
+		return NewContent
+	}
+	if long := ev.longRuns(); len(long) > 0 {
+		ev.reason("It has letters run together with no space, too long to read as words: %s. Check what they say.", joinLimit(long, 2))
+		ev.reason("New information must be checked by policy and communications officials before it is posted.")
+		return NewContent
+	}
+	if facts := ev.hashtagFacts(); len(facts) > 0 {
+		ev.reason("Its hashtags state figures that no document it draws on has: %s.", joinLimit(facts, 4))
 		ev.reason("New information must be checked by policy and communications officials before it is posted.")
 		return NewContent
 	}
@@ -722,6 +737,12 @@ func (ev *evaluation) explainHits(hits []LexHit) {
 	var views, advice, commits []string
 	for _, h := range hits {
 		s := fmt.Sprintf("%s (line %d)", ev.phraseText(h.Start, h.End), ev.d.Words[h.Start].Line)
+		if h.Read != "" {
+			s = fmt.Sprintf("%q (read as %q) (line %d)", h.Shown, h.Read, ev.d.Words[h.Start].Line)
+		}
+		if ev.d.Words[h.Start].Hidden {
+			s = strings.TrimSuffix(s, ")") + ", in hidden text (an HTML comment, a title or a link definition), read though not posted)"
+		}
 		switch h.Kind {
 		case "view":
 			views = append(views, s)

@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	gmtext "github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
@@ -62,6 +63,11 @@ type Draft struct {
 	Sentences []Sentence
 	// Quotes are word ranges [start, end) enclosed in quotation marks.
 	Quotes [][2]int
+	// Comments are the HTML comments of the body (<!-- … -->) and the
+	// titles of its links and tags (shown only when the pointer rests
+	// on them). They are not posted, but their words are read after the
+	// text, as Hidden words, so that nothing in them escapes the checks.
+	Comments []Comment
 
 	// Findings found while reading (front matter problems, unreadable file).
 	Findings []Finding
@@ -93,8 +99,10 @@ type misnamedField struct {
 // letter, digit, emoji or other symbol, in its text or an image
 // description. Blank lines, spaces and invisible characters are nothing.
 func (d *Draft) HasText() bool {
-	if len(d.Words) > 0 {
-		return true
+	for _, w := range d.Words {
+		if !w.Hidden {
+			return true
+		}
 	}
 	for _, r := range d.Plain {
 		if !blankRune(r) {
@@ -119,6 +127,21 @@ type DraftWord struct {
 	Line     int
 	LinkText bool // part of a link's text
 	Sentence int  // index into Sentences
+	// Hidden is set for a word of an HTML comment or a title (see
+	// Draft.Comments), which is read but not posted.
+	Hidden bool
+}
+
+// Comment is an HTML comment or a title in a draft's body.
+type Comment struct {
+	Text string // between <!-- and -->, or the title
+	Line int
+	// Title is set for a link's or a tag's title ([a](url "title"),
+	// title="…").
+	Title bool
+	// Definition is set for a link definition that no link uses
+	// ("[//]: # (a note)"), which shows nothing.
+	Definition bool
 }
 
 // Part is one post of a thread.
@@ -664,6 +687,7 @@ const (
 	prose pieceKind = iota
 	linkText
 	urlText
+	hiddenText // an HTML comment's text or a title: read, not posted
 )
 
 type plainBuilder struct {
@@ -718,7 +742,8 @@ func (p *plainBuilder) sep(s string) {
 
 func (d *Draft) parseBody(body []byte, bodyLine int) {
 	starts := lineStarts(body)
-	doc := markdown.Parser().Parse(gmtext.NewReader(body))
+	pctx := parser.NewContext()
+	doc := markdown.Parser().Parse(gmtext.NewReader(body), parser.WithContext(pctx))
 	pb := &plainBuilder{body: body}
 	lineOf := func(pos int) int {
 		if pos < 0 {
@@ -734,7 +759,7 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		s   string
 		src int
 	}
-	var altAttrs []altAttr
+	var altAttrs, comments []altAttr
 	hs := htmlSink{
 		text: func(s string, src, srcEnd int) {
 			if strings.TrimSpace(s) == "" {
@@ -761,6 +786,14 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 			}
 		},
 		alt: func(s string, src int) { altAttrs = append(altAttrs, altAttr{s, src}) },
+		comment: func(s string, src int) {
+			d.Comments = append(d.Comments, Comment{Text: s, Line: lineOf(src)})
+			comments = append(comments, altAttr{s, src + 4})
+		},
+		title: func(s string, src int) {
+			d.Comments = append(d.Comments, Comment{Text: s, Line: lineOf(src), Title: true})
+			comments = append(comments, altAttr{s, src})
+		},
 	}
 	rawSegs := func(segs *gmtext.Segments) []htmlSeg {
 		out := make([]htmlSeg, 0, segs.Len())
@@ -814,6 +847,9 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 					pos = pb.last
 				}
 				d.Links = append(d.Links, Link{URL: dest, Line: bodyLine - 1 + lineAt(starts, pos)})
+				if len(bytes.TrimSpace(node.Title)) > 0 {
+					hs.title(string(node.Title), pos)
+				}
 				label := pb.b.String()[before:]
 				if strings.TrimSpace(label) != dest && dest != "" && !strings.HasPrefix(dest, "#") {
 					pb.emit(" ", pos, urlText)
@@ -827,6 +863,9 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 					pos = pb.last
 				}
 				d.Links = append(d.Links, Link{URL: string(node.Destination), Line: bodyLine - 1 + lineAt(starts, pos), Image: true})
+				if len(bytes.TrimSpace(node.Title)) > 0 {
+					hs.title(string(node.Title), pos)
+				}
 				alts = append(alts, node)
 			case *ast.ThematicBreak:
 				pb.sep("\n\n")
@@ -890,10 +929,52 @@ func (d *Draft) parseBody(body []byte, bodyLine int) {
 		pb.emitRange(a.s, a.src, a.src+1, prose)
 		pb.sep("\n\n")
 	}
+	// Link definitions that no link uses show nothing ("[//]: # (a
+	// note)" is a common way to write a comment): their label and title
+	// are read like a comment.
+	for _, ref := range pctx.References() {
+		used := false
+		for _, l := range d.Links {
+			used = used || l.URL == string(ref.Destination())
+		}
+		if used {
+			continue
+		}
+		hidden := strings.TrimSpace(string(ref.Label()) + " " + string(ref.Title()))
+		if len(text.Words(hidden)) == 0 {
+			continue
+		}
+		src := definitionAt(body, ref.Label())
+		d.Comments = append(d.Comments, Comment{Text: hidden, Line: lineOf(src), Definition: true})
+		comments = append(comments, altAttr{hidden, src})
+	}
+	// HTML comments and titles are read last, each as its own paragraph.
+	for _, c := range comments {
+		pb.sep("\n\n")
+		pb.emit(c.s, c.src, hiddenText)
+		pb.sep("\n\n")
+	}
+	// Text under a right-to-left override is read in the order it is
+	// displayed (see displayOrder).
+	if s := pb.b.String(); strings.ContainsRune(s, '\u202e') {
+		pb.b.Reset()
+		pb.b.WriteString(displayOrder(s))
+	}
 	d.Plain = strings.TrimSpace(pb.b.String()[:mainEnd])
 	d.findBareURLs(pb, starts, bodyLine)
 	d.buildParts(pb, starts, bodyLine, mainEnd)
 	d.buildWords(pb, starts, bodyLine)
+}
+
+// definitionAt returns the offset in body of the link definition with
+// label ("[label]:"), or 0.
+func definitionAt(body, label []byte) int {
+	want := "[" + strings.ToLower(string(label)) + "]:"
+	lower := strings.ToLower(string(body))
+	if i := strings.Index(lower, want); i >= 0 {
+		return i
+	}
+	return 0
 }
 
 // setextBreak reports whether a heading is text underlined with a line of
@@ -1015,7 +1096,7 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 		if srcOff >= len(pb.body) {
 			srcOff = p.src
 		}
-		words = append(words, wordAt{DraftWord{Word: t.Word, Line: bodyLine - 1 + lineAt(starts, srcOff), LinkText: p.kind == linkText}, t.Start})
+		words = append(words, wordAt{DraftWord{Word: t.Word, Line: bodyLine - 1 + lineAt(starts, srcOff), LinkText: p.kind == linkText, Hidden: p.kind == hiddenText}, t.Start})
 	}
 	// Sentence boundaries: . ! ? followed by space or end, or a line break
 	// between blocks.

@@ -142,6 +142,8 @@ release](https://www.example.gov.uk/flood) or see https://www.example.gov.uk/map
 		{"code", 17, false}, {"here", 17, false},
 		// The image's description is public too: read after the text.
 		{"a", 10, false}, {"photo", 10, false}, {"of", 10, false}, {"the", 10, false}, {"wall", 10, false},
+		// A comment is not posted, but it is read too, last.
+		{"note", 9, false}, {"to", 9, false}, {"self", 9, false}, {"check", 9, false}, {"the", 9, false}, {"map", 9, false},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("words =\n%v\nwant\n%v", got, want)
@@ -172,6 +174,7 @@ release](https://www.example.gov.uk/flood) or see https://www.example.gov.uk/map
 		"Cllr Shah said: “A day for Quayside.”",
 		"one", "two", "code here",
 		"a photo of the wall",
+		"note to self: check the map",
 	}
 	if !slices.Equal(sentences, wantSentences) {
 		t.Errorf("sentences =\n%q\nwant\n%q", sentences, wantSentences)

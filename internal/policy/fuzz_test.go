@@ -48,6 +48,7 @@ func FuzzParseDraft(f *testing.F) {
 		"---\r\nchannel: [\r\n---\r\nSECRET\r\n",
 		"no front matter\n",
 		"---\na: &a [x]\nb: *a\n---\nbody",
+		draftSrc(std, "A \u202eecargsid\u202c. d i s g r a c e, sh\\ould <!-- we think --> <!--> #SHAMEONTHEM #wethink2026\n"),
 	} {
 		f.Add([]byte(s))
 	}

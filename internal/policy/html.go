@@ -30,6 +30,12 @@ type htmlSink struct {
 	link func(u string, src int, image bool)
 	// alt is an image's description (alt attribute), which is public too.
 	alt func(s string, src int)
+	// comment is the text inside a comment (<!-- … -->), which is not
+	// posted but is read all the same (see Draft.Comments).
+	comment func(s string, src int)
+	// title is a tag's title attribute, shown only when the pointer
+	// rests on it: read like a comment.
+	title func(s string, src int)
 }
 
 // htmlLinkAttrs are the attributes whose values are addresses.
@@ -123,6 +129,9 @@ func scanHTML(segs []htmlSeg, out htmlSink) {
 			}
 			flush(i)
 			end += i + 2 + 3
+			if out.comment != nil && end-3 > i+4 { // "<!-->" holds nothing
+				out.comment(b[i+4:end-3], srcOf[i])
+			}
 			// A comment that spans lines keeps the text after it on
 			// its own line.
 			if strings.Contains(b[i:end], "\n") {
@@ -154,6 +163,8 @@ func scanHTML(segs []htmlSeg, out htmlSink) {
 			switch {
 			case attr == "alt" && out.alt != nil && val != "":
 				out.alt(val, src)
+			case attr == "title" && out.title != nil && val != "":
+				out.title(val, src)
 			case htmlLinkAttrs[attr] && val != "":
 				image := attr != "href" && attr != "action" && attr != "formaction" && attr != "cite" && attr != "longdesc" && attr != "xlink:href"
 				if attr == "srcset" {

@@ -39,10 +39,10 @@ func TestHTMLTextIsChecked(t *testing.T) {
 	}{
 		{"text after a comment on its line",
 			"Intro line.\n\n<!-- TODO: check the figure --> Staff can read the guidance at http://192.168.0.1/hr before Monday.\n",
-			[]string{"link-insecure:7", "link-internal:7"}, ""},
+			[]string{"hidden-text:7", "link-insecure:7", "link-internal:7"}, ""},
 		{"a comment first",
 			"<!-- TODO: check the figure --> Staff can read the guidance at http://intranet.example.gov.uk/hr before Monday.\n",
-			[]string{"link-insecure:5", "link-internal:5"}, ""},
+			[]string{"hidden-text:5", "link-insecure:5", "link-internal:5"}, ""},
 		{"a div block",
 			"<div>\nStaff can read the guidance at https://10.1.2.3/hr before Monday, you should.\n</div>\n",
 			[]string{"link-internal:6"}, policy.NewContent},
@@ -87,13 +87,20 @@ func TestHTMLTextKeepsLinesAndDecodes(t *testing.T) {
 		t.Errorf("Plain = %q", d.Plain)
 	}
 	lines := map[string]int{}
+	hidden := map[string]bool{}
 	for _, w := range d.Words {
 		lines[w.Word] = w.Line
+		hidden[w.Word] = w.Hidden
 	}
 	if lines["bar"] != 8 || lines["today"] != 8 || lines["second"] != 9 {
 		t.Errorf("word lines %v", lines)
 	}
-	if _, ok := lines["secret"]; ok {
-		t.Errorf("a comment's words were read: %v", draftWords(d))
+	// A comment is not posted, but its words are read, as hidden words,
+	// on their lines.
+	if lines["note"] != 6 || lines["secret"] != 7 || !hidden["secret"] || hidden["bar"] {
+		t.Errorf("a comment's words: lines %v, hidden %v", lines, hidden)
+	}
+	if len(d.Comments) != 1 || d.Comments[0].Line != 6 || !strings.Contains(d.Comments[0].Text, "secret words") {
+		t.Errorf("comments %+v", d.Comments)
 	}
 }

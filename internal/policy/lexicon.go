@@ -97,6 +97,8 @@ var defaultNeutral = []string{
 type Lexicon struct {
 	// phrases by first word; each phrase is its words.
 	byFirst map[string][]lexPhrase
+	// vocab holds every word of every phrase (see hashtag.go).
+	vocab map[string]bool
 }
 
 type lexPhrase struct {
@@ -107,7 +109,7 @@ type lexPhrase struct {
 
 // NewLexicon builds the default lexicon extended by the config.
 func NewLexicon(cfg LexiconConfig) *Lexicon {
-	l := &Lexicon{byFirst: map[string][]lexPhrase{}}
+	l := &Lexicon{byFirst: map[string][]lexPhrase{}, vocab: map[string]bool{}}
 	ignore := map[string]bool{}
 	for _, p := range cfg.Ignore {
 		ignore[strings.Join(text.Words(p), " ")] = true
@@ -119,6 +121,9 @@ func NewLexicon(cfg LexiconConfig) *Lexicon {
 				continue
 			}
 			l.byFirst[w[0]] = append(l.byFirst[w[0]], lexPhrase{words: w, kind: kind, text: strings.Join(w, " ")})
+			for _, x := range w {
+				l.vocab[x] = true
+			}
 		}
 	}
 	add(defaultNeutral, "neutral")
@@ -140,6 +145,11 @@ type LexHit struct {
 	Phrase     string // as in the lexicon
 	Kind       string // view, guidance or commitment
 	Start, End int    // word range in the draft
+	// Shown and Read, when set, are the words as written and as
+	// clearance read them, where they differ by more than case: a
+	// hashtag ("#SHAMEONTHEM", "shame on them"), a word spelled out
+	// letter by letter ("d i s g r a c e", "disgrace").
+	Shown, Read string
 }
 
 // Find returns the matches in words, skipping words for which skip is true

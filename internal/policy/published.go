@@ -566,46 +566,6 @@ func titleCase(w string) bool {
 	return false
 }
 
-// hashtagHits reads hashtags written in camel case word by word
-// ("#ShameOnThem" is "shame on them") and finds view and guidance language
-// in them.
-func (ev *evaluation) hashtagHits() []LexHit {
-	d := ev.d
-	var hits []LexHit
-	for _, s := range d.Sentences {
-		toks := ev.tokens(s)
-		for k, t := range toks {
-			i := s.Start + k
-			if t.Start == 0 || s.Text[t.Start-1] != '#' || ev.covered[i] {
-				continue
-			}
-			parts := splitCamel(s.Text[t.Start:t.End])
-			if len(parts) < 2 {
-				continue
-			}
-			for _, h := range ev.e.lexicon.Find(parts, nil) {
-				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: i, End: i + 1})
-				break
-			}
-		}
-	}
-	return hits
-}
-
-// splitCamel splits "ShameOnThem" or "shameOnThem" into lower-case words.
-func splitCamel(w string) []string {
-	var out []string
-	start := 0
-	rs := []rune(w)
-	for i := 1; i < len(rs); i++ {
-		if unicode.IsUpper(rs[i]) && !unicode.IsUpper(rs[i-1]) {
-			out = append(out, strings.ToLower(string(rs[start:i])))
-			start = i
-		}
-	}
-	return append(out, strings.ToLower(string(rs[start:])))
-}
-
 // tagWords marks the words that are hashtags or @mentions, and the numbers
 // of a thread counter ("1/3", "(2/3)") that opens or closes a sentence:
 // they state no fact and change no published text.

@@ -117,7 +117,7 @@ func TestInstructionsPromisesNamesImages(t *testing.T) {
 		{"Great News From The Council:" + link, policy.NewContent, `It expresses a view: "great"`},
 		{"Great news: the pool reopens in May." + link, policy.NewContent, `"Great"`},
 		{"This is a disgrace:" + link, policy.NewContent, `"a disgrace"`},
-		{"#ShameOnThem #VoteForChange" + link, policy.NewContent, `It expresses a view: "ShameOnThem"`},
+		{"#ShameOnThem #VoteForChange" + link, policy.NewContent, `It expresses a view: "#ShameOnThem" (read as "shame on them")`},
 		{"#FloodDefences are open:" + link, policy.Pointer, ""},
 		{"Customers **sh**ould use the form:" + link, policy.NewContent, `"should"`},
 		{"Customers sh<b>ou</b>ld use the form:" + link, policy.NewContent, `"should"`},

@@ -420,6 +420,14 @@ func (r *Register) wordLocked(w string) uint32 {
 	return v
 }
 
+// HasWord reports whether any document of the register has the word
+// (folded, as Words gives it).
+func (r *Register) HasWord(word string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.wordLocked(word) != noWord
+}
+
 // cloneTop is the most documents a register's top layer holds when it is
 // cloned; a larger top layer is frozen first, so a clone copies little.
 const cloneTop = 128

@@ -19,7 +19,8 @@ import (
 //  1. NFKC (full-width and compatibility forms become plain letters),
 //  2. invisible format characters (zero-width space and joiners, soft
 //     hyphen, word joiner, BOM, bidi controls) are dropped,
-//  3. common look-alike letters from Cyrillic and Greek fold to Latin,
+//  3. common look-alike letters from Cyrillic and Greek fold to Latin, and
+//     letters in circles, squares and brackets (Ⓓ, 🅳, ⒟, 🇩) to the letter,
 //  4. accents are dropped (NFD, then combining marks removed),
 //  5. for words: lower case, and apostrophes inside words are dropped, so
 //     "don’t" and "dont" are the same word.
@@ -65,6 +66,28 @@ func Invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
+// letterSymbol reports the symbols that display as a Latin letter in a
+// circle, a square or brackets (Ⓓ, 🄳, ⒟, 🅳, and the regional indicators
+// 🇩 that flags are made of): they are read as that letter.
+func letterSymbol(r rune) bool {
+	return r >= 0x249c && r <= 0x24e9 || r >= 0x1f130 && r <= 0x1f149 || symbolLetter(r) != 0
+}
+
+// symbolLetter is the capital letter that a negative circled or squared
+// letter (🅓, 🅳) or a regional indicator (🇩) shows, which NFKC leaves as
+// it is; 0 for any other rune.
+func symbolLetter(r rune) rune {
+	switch {
+	case r >= 0x1f150 && r <= 0x1f169:
+		return 'A' + r - 0x1f150
+	case r >= 0x1f170 && r <= 0x1f189:
+		return 'A' + r - 0x1f170
+	case r >= 0x1f1e6 && r <= 0x1f1ff:
+		return 'A' + r - 0x1f1e6
+	}
+	return 0
+}
+
 // IsASCIIPlain reports whether s needs none of the Unicode steps.
 func IsASCIIPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -90,6 +113,8 @@ func Fold(s string) string {
 			continue
 		}
 		if l, ok := lookalikes[r]; ok {
+			r = l
+		} else if l := symbolLetter(r); l != 0 {
 			r = l
 		}
 		b.WriteRune(r)
@@ -196,7 +221,7 @@ func (sc *Scanner) Scan(text string) {
 				}
 			}
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || letterSymbol(r) {
 			if start < 0 {
 				start = i
 			}

@@ -31,6 +31,11 @@ func TestWords(t *testing.T) {
 		{"ﬁnd the ﬂat", []string{"find", "the", "flat"}},
 		{"Straße", []string{"straße"}},
 		{"emoji 🎉 between", []string{"emoji", "between"}},
+		// Symbols that show a letter are that letter.
+		{"ⒹⒾⓈⒼⓇⒶⒸⒺ ⓓⓘⓢ", []string{"disgrace", "dis"}},
+		{"🄳🄸🅂🄶🅁🄰🄲🄴 ⒟⒤⒮", []string{"disgrace", "dis"}},
+		{"🅳🅸🆂🅶🆁🅰🅲🅴 🅓🅘🅢", []string{"disgrace", "dis"}},
+		{"🇩🇮🇸🇬🇷🇦🇨🇪 🇬🇧", []string{"disgrace", "gb"}},
 		{"日本語 text", []string{"日本語", "text"}},
 		{"bad \xff byte", []string{"bad", "byte"}},
 		{"a\u037ab", []string{"ab"}},                          // folds to a space and a mark

@@ -1,0 +1,287 @@
+package policy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/clearance-dev/clearance/internal/register"
+)
+
+// Name what changed: when a draft's sentence is close to a sentence of a
+// published document but not the same, say what differs, in both words
+// ("says "£54 million" where "…" (published 2 November 2026) says "£45
+// million""). A changed figure, date, name or title, or a changed modal
+// verb or negation ("could" for "will", "will" for "should not"), is an
+// error: the staff principles say be accurate.
+
+// RuleChangedFact is an edit of published text that changes a fact.
+const RuleChangedFact = "changed-fact"
+
+// change is one difference between a draft's sentence and its document.
+type change struct {
+	draft, doc string // the words as the draft and the document have them ("" when added or left out)
+	fact       string // what kind of fact it changes ("figure", "negation or modal verb", "name or title"), or ""
+	line       int
+}
+
+// modalWords change what a sentence commits to.
+var modalWords = map[string]bool{
+	"will": true, "would": true, "could": true, "can": true, "may": true, "might": true, "must": true,
+	"should": true, "shall": true, "cannot": true, "cant": true, "wont": true, "not": true, "no": true,
+	"never": true, "nor": true, "dont": true, "doesnt": true, "isnt": true, "arent": true, "wasnt": true,
+	"werent": true, "hasnt": true, "havent": true, "wouldnt": true, "shouldnt": true, "couldnt": true,
+	"mustnt": true, "didnt": true, "none": true, "neither": true, "unlikely": true, "likely": true,
+	"possibly": true, "probably": true, "definitely": true, "certainly": true, "always": true,
+}
+
+// titleWords name a post someone holds.
+var titleWords = map[string]bool{
+	"minister": true, "secretary": true, "councillor": true, "cllr": true, "mayor": true, "leader": true,
+	"chief": true, "executive": true, "director": true, "chair": true, "chairman": true, "chairwoman": true,
+	"chairperson": true, "president": true, "deputy": true, "commissioner": true, "officer": true,
+	"professor": true, "prof": true, "doctor": true, "dr": true, "mp": true, "msp": true, "ms": true,
+	"mla": true, "senator": true, "governor": true, "premier": true, "head": true, "manager": true,
+	"superintendent": true, "inspector": true, "constable": true, "spokesperson": true, "spokesman": true,
+	"spokeswoman": true, "cabinet": true, "member": true, "first": true, "prime": true, "state": true,
+}
+
+// changes compares the draft's sentence s with doc, where the runs of the
+// draft's words shared with doc align them, and lists what differs.
+func (ev *evaluation) changes(s Sentence, doc *register.Document) []change {
+	var runs []register.Run
+	for _, r := range ev.runs {
+		if r.Doc == doc && r.End > s.Start && r.Start < s.End {
+			runs = append(runs, r)
+		}
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].Start < runs[j].Start })
+	// Keep runs that go forward in both texts.
+	kept := runs[:1]
+	for _, r := range runs[1:] {
+		last := kept[len(kept)-1]
+		if r.Start >= last.End && r.DocPos >= last.DocPos+(last.End-last.Start) {
+			kept = append(kept, r)
+		}
+	}
+	runs = kept
+	const limit = 8 // a longer difference is a rewrite, not a change of words
+	var out []change
+	gap := func(a, b, p, q int) {
+		if b-a > limit || q-p > limit || (b <= a && q <= p) {
+			return
+		}
+		out = append(out, ev.describeGap(s, doc, a, b, p, q))
+	}
+	first := runs[0]
+	// Before the first run: back to where the document's sentence starts.
+	p := first.DocPos - (first.Start - max(s.Start, first.Start))
+	start := max(s.Start, first.Start)
+	q := p
+	for q > 0 && !doc.SentenceStart(q) && p-q < limit {
+		q--
+	}
+	gap(s.Start, start, q, p)
+	for k := 0; k+1 < len(runs); k++ {
+		r, n := runs[k], runs[k+1]
+		gap(r.End, n.Start, r.DocPos+(r.End-r.Start), n.DocPos)
+	}
+	last := runs[len(runs)-1]
+	end := min(last.End, s.End)
+	pe := last.DocPos + (end - last.Start)
+	de := doc.SentenceEnd(pe, limit)
+	gap(end, s.End, pe, de)
+	return out
+}
+
+// describeGap says how the draft's words [a, b) differ from the
+// document's [p, q).
+func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q int) change {
+	d := ev.d
+	c := change{line: s.Line}
+	if a < len(d.Words) {
+		c.line = d.Words[min(a, len(d.Words)-1)].Line
+	}
+	docw := ev.e.Register.WordsAt(doc, p, q)
+	// Words the two share at either end are not part of the change.
+	for a < b && len(docw) > 0 && d.Words[a].Word == docw[0] {
+		a, p, docw = a+1, p+1, docw[1:]
+	}
+	for a < b && len(docw) > 0 && d.Words[b-1].Word == docw[len(docw)-1] {
+		b, q, docw = b-1, q-1, docw[:len(docw)-1]
+	}
+	dw := make([]string, 0, b-a)
+	for i := a; i < b; i++ {
+		dw = append(dw, d.Words[i].Word)
+	}
+	if a < len(d.Words) {
+		c.line = d.Words[a].Line
+	}
+	// The figures there, as written.
+	var df *register.Figure
+	figs := ev.figures()
+	for k := range figs {
+		first, last := figs[k].Span()
+		if first < b && last > a || first == last && first >= a && first < b {
+			df = &figs[k]
+			break
+		}
+	}
+	of := doc.FigureIn(p, q)
+	c.draft = ev.writtenWords(s, a, b)
+	c.doc = strings.Join(docw, " ")
+	switch {
+	case df != nil && of != nil && !register.SameFigure(df, of, doc.PublishedAt):
+		c.draft, c.doc, c.fact = df.Text(), of.Text(), "figure"
+	case df != nil && of == nil || df == nil && of != nil:
+		c.fact = "figure"
+		if df != nil {
+			c.draft = df.Text()
+		} else {
+			c.doc = of.Text()
+		}
+	case anyIn(dw, modalWords) || anyIn(docw, modalWords):
+		if !sameIn(dw, docw, modalWords) {
+			c.fact = "negation or modal verb"
+		}
+	case anyIn(dw, titleWords) || anyIn(docw, titleWords):
+		c.fact = "name or title"
+	case len(dw) > 0 && len(docw) > 0 && ev.capitalised(s, a, b):
+		c.fact = "name or title"
+	}
+	if c.fact == "name or title" && titleCase(c.draft) {
+		// The register keeps words folded: write a name as a name.
+		ws := strings.Fields(c.doc)
+		for i, w := range ws {
+			ws[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+		c.doc = strings.Join(ws, " ")
+	}
+	return c
+}
+
+// writtenWords is the draft's words [a, b) as written in sentence s.
+func (ev *evaluation) writtenWords(s Sentence, a, b int) string {
+	if b <= a {
+		return ""
+	}
+	toks := ev.tokens(s)
+	if toks == nil || a < s.Start || b > s.End {
+		return ev.foldedPhrase(a, b)
+	}
+	return s.Text[toks[a-s.Start].Start:toks[b-1-s.Start].End]
+}
+
+// capitalised reports whether one of the draft's words [a, b), not the
+// first of its sentence, is written with a capital: a name.
+func (ev *evaluation) capitalised(s Sentence, a, b int) bool {
+	toks := ev.tokens(s)
+	if toks == nil {
+		return false
+	}
+	for i := max(a, s.Start+1); i < b && i < s.End; i++ {
+		if titleCase(s.Text[toks[i-s.Start].Start:toks[i-s.Start].End]) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyIn(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// sameIn reports whether two word lists have the same words of set, in
+// order.
+func sameIn(a, b []string, set map[string]bool) bool {
+	var x, y []string
+	for _, w := range a {
+		if set[w] {
+			x = append(x, w)
+		}
+	}
+	for _, w := range b {
+		if set[w] {
+			y = append(y, w)
+		}
+	}
+	return strings.Join(x, " ") == strings.Join(y, " ")
+}
+
+// docWhen names a document with its publication date, for a change.
+func docWhen(doc *register.Document) string {
+	name := doc.Path
+	if doc.Title != "" {
+		name = fmt.Sprintf("%q", doc.Title)
+	}
+	if !doc.PublishedAt.IsZero() {
+		name += " (published " + doc.PublishedAt.UTC().Format("2 January 2006") + ")"
+	}
+	return name
+}
+
+// say words a change for a reason.
+func (c change) say(doc *register.Document) string {
+	switch {
+	case c.draft == "":
+		return fmt.Sprintf("it leaves out %q, which %s has", c.doc, docWhen(doc))
+	case c.doc == "":
+		return fmt.Sprintf("it adds %q, which %s does not have", c.draft, docWhen(doc))
+	}
+	return fmt.Sprintf("it says %q where %s says %q", c.draft, docWhen(doc), c.doc)
+}
+
+// editChanges names what differs in an edited sentence, for its reason,
+// and adds an error finding for each changed fact (once per sentence and
+// change).
+func (ev *evaluation) editChanges(s Sentence, doc *register.Document) string {
+	cs := ev.changes(s, doc)
+	if len(cs) == 0 {
+		return ""
+	}
+	if ev.factsSaid == nil {
+		ev.factsSaid = map[string]bool{}
+	}
+	var parts []string
+	for _, c := range cs {
+		parts = append(parts, c.say(doc))
+		if c.fact == "" {
+			continue
+		}
+		key := fmt.Sprintf("%d|%s|%s", s.Start, c.draft, c.doc)
+		if ev.factsSaid[key] {
+			continue
+		}
+		ev.factsSaid[key] = true
+		ev.add(RuleChangedFact, Error, c.line, "a changed %s: %s. Published text must be repeated accurately: correct it to what was published, or if the change is meant, rewrite the post in your own words so it is reviewed as new content", c.fact, c.say(doc))
+	}
+	if len(parts) > 3 {
+		parts = append(parts[:3], fmt.Sprintf("and %d more changes", len(parts)-3))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// reportChangedFacts adds the error findings for every sentence that
+// changes a fact of published text, and for every published quotation
+// given to a speaker or title its document does not name.
+func (ev *evaluation) reportChangedFacts() {
+	if ev.matched == nil {
+		return // not classified from its text (unreadable)
+	}
+	for _, s := range joinedSentences(ev.d.Sentences) {
+		if doc := ev.editedDoc(s); doc != nil {
+			ev.editChanges(s, doc)
+		}
+	}
+	for i, f := range ev.foreign {
+		ev.add(RuleChangedFact, Error, ev.foreignLines[i], "a published quotation is given to a speaker or title its document does not name: %s. Name the speaker as the document does", f)
+	}
+}

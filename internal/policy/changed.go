@@ -70,11 +70,21 @@ func (ev *evaluation) changes(s Sentence, doc *register.Document) []change {
 	runs = kept
 	const limit = 8 // a longer difference is a rewrite, not a change of words
 	var out []change
-	gap := func(a, b, p, q int) {
+	gap := func(a, b, p, q int, edge int) {
+		// Hashtags and mentions at the ends of the draft's side are
+		// not part of the change.
+		for a < b && ev.tags[a] {
+			a++
+		}
+		for a < b && ev.tags[b-1] {
+			b--
+		}
 		if b-a > limit || q-p > limit || (b <= a && q <= p) {
 			return
 		}
-		out = append(out, ev.describeGap(s, doc, a, b, p, q))
+		if c, ok := ev.describeGap(s, doc, a, b, p, q, edge); ok {
+			out = append(out, c)
+		}
 	}
 	first := runs[0]
 	// Before the first run: back to where the document's sentence starts.
@@ -84,28 +94,43 @@ func (ev *evaluation) changes(s Sentence, doc *register.Document) []change {
 	for q > 0 && !doc.SentenceStart(q) && p-q < limit {
 		q--
 	}
-	gap(s.Start, start, q, p)
+	gap(s.Start, start, q, p, leadingEdge)
 	for k := 0; k+1 < len(runs); k++ {
 		r, n := runs[k], runs[k+1]
-		gap(r.End, n.Start, r.DocPos+(r.End-r.Start), n.DocPos)
+		gap(r.End, n.Start, r.DocPos+(r.End-r.Start), n.DocPos, interior)
 	}
 	last := runs[len(runs)-1]
 	end := min(last.End, s.End)
 	pe := last.DocPos + (end - last.Start)
 	de := doc.SentenceEnd(pe, limit)
-	gap(end, s.End, pe, de)
+	gap(end, s.End, pe, de, trailingEdge)
 	return out
 }
 
+// Where a difference is in the draft's sentence.
+const (
+	interior     = iota // between words the two share
+	leadingEdge         // at its start
+	trailingEdge        // at its end
+)
+
 // describeGap says how the draft's words [a, b) differ from the
-// document's [p, q).
-func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q int) change {
+// document's [p, q). At the start or the end of the draft's sentence
+// (where), a draft may leave out words or put words of its own (a dateline,
+// a greeting, a closing attribution, a sentence cut short): there a figure
+// changes only when one is put in the place of another (or added at the
+// end of a sentence the draft goes on with), and a name only beside a
+// title or a reporting verb, unless the difference sits between words the
+// two share. ok is false when nothing differs.
+func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q int, where int) (change, bool) {
 	d := ev.d
 	c := change{line: s.Line}
-	if a < len(d.Words) {
-		c.line = d.Words[min(a, len(d.Words)-1)].Line
-	}
 	docw := ev.e.Register.WordsAt(doc, p, q)
+	dwAll := make([]string, 0, b-a)
+	for i := a; i < b; i++ {
+		dwAll = append(dwAll, d.Words[i].Word)
+	}
+	docAll := docw
 	// Words the two share at either end are not part of the change.
 	for a < b && len(docw) > 0 && d.Words[a].Word == docw[0] {
 		a, p, docw = a+1, p+1, docw[1:]
@@ -113,12 +138,19 @@ func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q
 	for a < b && len(docw) > 0 && d.Words[b-1].Word == docw[len(docw)-1] {
 		b, q, docw = b-1, q-1, docw[:len(docw)-1]
 	}
-	dw := make([]string, 0, b-a)
+	if a >= b && len(docw) == 0 {
+		return c, false
+	}
+	if len(docw) < len(docAll) {
+		where = interior // the change sits between shared words
+	}
+	edge := where != interior
+	dw := dwAll[:0:0]
 	for i := a; i < b; i++ {
 		dw = append(dw, d.Words[i].Word)
 	}
 	if a < len(d.Words) {
-		c.line = d.Words[a].Line
+		c.line = d.Words[min(a, len(d.Words)-1)].Line
 	}
 	// The figures there, as written.
 	var df *register.Figure
@@ -130,13 +162,18 @@ func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q
 			break
 		}
 	}
-	of := doc.FigureIn(p, q)
+	var of *register.Figure
+	if q > p {
+		of = doc.FigureIn(p, q)
+	}
 	c.draft = ev.writtenWords(s, a, b)
 	c.doc = strings.Join(docw, " ")
+	both := len(dw) > 0 && len(docw) > 0
+	attributed := anyIn(dwAll, titleWords) && anyIn(docAll, titleWords) || anyIn(dwAll, reportingVerbs) && anyIn(docAll, reportingVerbs)
 	switch {
 	case df != nil && of != nil && !register.SameFigure(df, of, doc.PublishedAt):
 		c.draft, c.doc, c.fact = df.Text(), of.Text(), "figure"
-	case df != nil && of == nil || df == nil && of != nil:
+	case (df != nil) != (of != nil) && (!edge || where == trailingEdge && df != nil && len(docAll) > 0):
 		c.fact = "figure"
 		if df != nil {
 			c.draft = df.Text()
@@ -144,12 +181,17 @@ func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q
 			c.doc = of.Text()
 		}
 	case anyIn(dw, modalWords) || anyIn(docw, modalWords):
-		if !sameIn(dw, docw, modalWords) {
+		if !edge && !sameIn(dw, docw, modalWords) {
 			c.fact = "negation or modal verb"
 		}
+	case !both:
+	case (df == nil || of == nil) && (anyFact(dw) || anyFact(docw)):
+		c.fact = "figure"
 	case anyIn(dw, titleWords) || anyIn(docw, titleWords):
-		c.fact = "name or title"
-	case len(dw) > 0 && len(docw) > 0 && ev.capitalised(s, a, b):
+		if !edge || attributed {
+			c.fact = "name or title"
+		}
+	case ev.capitalised(s, a, b) && (!edge || attributed):
 		c.fact = "name or title"
 	}
 	if c.fact == "name or title" && titleCase(c.draft) {
@@ -160,7 +202,13 @@ func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q
 		}
 		c.doc = strings.Join(ws, " ")
 	}
-	return c
+	return c, true
+}
+
+// reportingVerbs attribute words to a speaker.
+var reportingVerbs = map[string]bool{
+	"said": true, "says": true, "announced": true, "added": true, "confirmed": true, "explained": true,
+	"stated": true, "told": true,
 }
 
 // writtenWords is the draft's words [a, b) as written in sentence s.
@@ -184,6 +232,16 @@ func (ev *evaluation) capitalised(s Sentence, a, b int) bool {
 	}
 	for i := max(a, s.Start+1); i < b && i < s.End; i++ {
 		if titleCase(s.Text[toks[i-s.Start].Start:toks[i-s.Start].End]) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyFact reports whether one of ws states a figure, a date or a time.
+func anyFact(ws []string) bool {
+	for _, w := range ws {
+		if isFactWord(w) {
 			return true
 		}
 	}
@@ -280,6 +338,9 @@ func (ev *evaluation) reportChangedFacts() {
 		if doc := ev.editedDoc(s); doc != nil {
 			ev.editChanges(s, doc)
 		}
+	}
+	for _, f := range ev.publishedFigures() {
+		ev.add(RuleChangedFact, Error, f.line, "a changed figure: %s. Write the figure as the document does", f.text)
 	}
 	for i, f := range ev.foreign {
 		ev.add(RuleChangedFact, Error, ev.foreignLines[i], "a published quotation is given to a speaker or title its document does not name: %s. Name the speaker as the document does", f)

@@ -625,8 +625,8 @@ func (ev *evaluation) classify() Scenario {
 		return NewContent
 	}
 	if len(words) > 0 && ev.res.Coverage >= e.Config.Thresholds.PublicDomainCoverage {
-		facts, edits, added, figs := ev.newFacts(), ev.edits(3), ev.addedClaims(), ev.publishedFigures()
-		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 || len(added) > 0 || len(figs) > 0 {
+		facts, edits, added, figs, struck := ev.newFacts(), ev.edits(3), ev.addedClaims(), ev.publishedFigures(), ev.struckWords()
+		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 || len(added) > 0 || len(figs) > 0 || len(struck) > 0 {
 			ev.reason("%d%% of its words are already published, but not all it says is:", int(ev.res.Coverage*100))
 			if len(edits) > 0 {
 				ev.reason("It changes published text: %s. A changed, added or missing word (a number, a date, a \"not\") can change the meaning.", strings.Join(edits, "; "))
@@ -639,6 +639,7 @@ func (ev *evaluation) classify() Scenario {
 			}
 			ev.res.Reasons = append(ev.res.Reasons, added...)
 			ev.explainFigures(figs)
+			ev.explainStruck(struck)
 			ev.reason("New information must be checked by policy and communications officials before it is posted.")
 			return NewContent
 		}
@@ -678,7 +679,9 @@ func (ev *evaluation) classify() Scenario {
 			ev.reason("It states figures, dates or times (%s), but the page it links to is not a document in the register, so clearance cannot check them: they count as new information.", joinLimit(unchecked, 4))
 		}
 		ev.explainFigures(figs)
-		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 || len(unchecked) > 0 || len(figs) > 0 || len(added) > 0 {
+		struck := ev.struckWords()
+		ev.explainStruck(struck)
+		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 || len(unchecked) > 0 || len(figs) > 0 || len(added) > 0 || len(struck) > 0 {
 			ev.reason("New information must be checked by policy and communications officials before it is posted.")
 			return NewContent
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/clearance-dev/clearance/internal/register"
+	"github.com/clearance-dev/clearance/internal/text"
 )
 
 // Checking a draft's figures against the documents it comes from (see
@@ -53,17 +54,18 @@ func (ev *evaluation) tagged(f *register.Figure) bool {
 	return false
 }
 
-// publishedFigures checks the figures in the draft's published sentences:
-// the words match, but the characters between them may not ("$45 million"
+// publishedFigures checks the figures in the draft's words shared with a
+// public document (its published sentences, and text close to them): the
+// words match, but the characters between them may not ("$45 million"
 // for "£45 million", "£2½ million" for "£2 million", "4̶5" for "45"). It
 // returns a reason for each figure its document does not have.
-func (ev *evaluation) publishedFigures() []string {
-	var out []string
+func (ev *evaluation) publishedFigures() []figNote {
+	var out []figNote
 	figs := ev.figures()
 	for k := range figs {
 		f := &figs[k]
 		first, _ := f.Span()
-		if first >= len(ev.covered) || !ev.covered[first] || ev.tagged(f) || !f.Written() {
+		if first >= len(ev.covered) || !ev.covered[first] && !ev.matched[first] || ev.tagged(f) || !f.Written() {
 			continue
 		}
 		var doc *register.Document
@@ -90,9 +92,15 @@ func (ev *evaluation) publishedFigures() []string {
 		if said != nil {
 			msg += fmt.Sprintf(": it says %s", said.Describe())
 		}
-		out = append(out, msg)
+		out = append(out, figNote{msg, ev.figureLine(f)})
 	}
 	return out
+}
+
+// figNote is a figure problem and its line.
+type figNote struct {
+	text string
+	line int
 }
 
 // ownFigures checks the figures a pointer states in its own words (outside
@@ -149,8 +157,50 @@ func (ev *evaluation) docHasWords(doc *register.Document, a, b int) bool {
 
 // explainFigures gives the reason for figures of published sentences
 // that their document does not have.
-func (ev *evaluation) explainFigures(figs []string) {
+func (ev *evaluation) explainFigures(figs []figNote) {
 	if len(figs) > 0 {
-		ev.reason("Its words are published, but a figure is not as published: %s. A symbol, a fraction, a superscript or a mark over a digit changes the figure: write it as the document does, or have the post reviewed.", strings.Join(figs, "; "))
+		var ts []string
+		for _, f := range figs {
+			ts = append(ts, f.text)
+		}
+		ev.reason("Its words are published, but a figure is not as published: %s. A symbol, a fraction, a superscript or a mark over a digit changes the figure: write it as the document does, or have the post reviewed.", strings.Join(ts, "; "))
+	}
+}
+
+// overlayMark reports the combining marks drawn through or over a letter
+// (strike-through U+0336, slash U+0338, the overlays of U+20D2…): text so
+// marked is crossed out, and reads otherwise once posted.
+func overlayMark(r rune) bool {
+	return r >= '\u0334' && r <= '\u0338' || r == '\u20d2' || r == '\u20d3' || r >= '\u20d8' && r <= '\u20da' ||
+		r == '\u20e5' || r == '\u20e6' || r == '\u20ea' || r == '\u20eb'
+}
+
+// struckWords finds words written with marks drawn through them
+// ("r̶e̶c̶o̶r̶d̶"): clearance reads the letters, but a reader sees them
+// crossed out. (Marks over digits are read as part of the figure.)
+func (ev *evaluation) struckWords() []string {
+	var out []string
+	for _, s := range ev.d.Sentences {
+		if text.IsASCIIPlain(s.Text) {
+			continue
+		}
+		toks := ev.tokens(s)
+		for k, t := range toks {
+			raw := s.Text[t.Start:t.End]
+			if text.IsASCIIPlain(raw) || strings.ContainsAny(t.Word, "0123456789") {
+				continue
+			}
+			if strings.IndexFunc(raw, overlayMark) >= 0 {
+				out = append(out, fmt.Sprintf("%q (line %d)", raw, ev.d.Words[s.Start+k].Line))
+			}
+		}
+	}
+	return out
+}
+
+// explainStruck gives the reason for struck-through words.
+func (ev *evaluation) explainStruck(struck []string) {
+	if len(struck) > 0 {
+		ev.reason("It has words crossed out with marks drawn through their letters: %s. Readers see them struck through, which changes what the post says, so it must be reviewed (or write the words plainly).", joinLimit(struck, 4))
 	}
 }

@@ -62,6 +62,8 @@ func TestFiguresWithUnits(t *testing.T) {
 		{"a weekday the release's date falls on", "Clubs open on Tuesday 5 January:" + link, policy.Pointer, ""},
 		{"a weekday it does not", "Clubs open on Friday:" + link, policy.NewContent, `"Friday"`},
 		{"a figure in the title", "750 more primary schools:" + link, policy.Pointer, ""},
+		{"a link with tracking parameters is the same release", "£45m for breakfast clubs:" + link + "?utm_source=x&utm_medium=social", policy.Pointer, ""},
+		{"other parameters are another page", "£45m for breakfast clubs:" + link + "?page=2", policy.NewContent, "not a document in the register"},
 		// A pointer to a page that is not in the register.
 		{"figures and no register document", "Bills rise 9% from April: https://www.example.org/bills", policy.NewContent, `("9%" (line 6), "April" (line 6)), but the page it links to is not a document in the register`},
 		{"no figures and no register document", "Read about the new bills: https://www.example.org/bills", policy.Pointer, ""},
@@ -75,6 +77,8 @@ func TestFiguresWithUnits(t *testing.T) {
 		{"a strike-through over a digit", "The Department for Education has announced £4\u03365 million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `(with a mark drawn over a digit)`},
 		{"a slash over a digit", "The Department for Education has announced £45 million to expand free breakfast clubs to 7\u033850 more primary schools.", policy.NewContent, "\"7\u033850 more\" (with a mark drawn over a digit)"},
 		{"a lone fraction", "The Department for Education has announced £45 million ½ to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `the fraction ½`},
+		{"a word struck through", "The Department for Education has announced £45 million to expand f\u0336r\u0336e\u0336e\u0336 breakfast clubs to 750 more primary schools.", policy.NewContent, "crossed out with marks drawn through their letters: \"f\u0336r\u0336e\u0336e\u0336\" (line 6)"},
+		{"a word struck through in a pointer", "S\u0336o\u0336o\u0336n\u0336 breakfast clubs:" + link, policy.NewContent, "crossed out"},
 		{"a decimal point added", "The Department for Education has announced £4.5 million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `says "£4.5 million" where "750 more primary schools to get free breakfast clubs" (published 2 November 2026) says "£45 million"`},
 	} {
 		expectScenario(t, e, c.name, c.body, c.want, c.reason)
@@ -139,6 +143,36 @@ func TestChangedFacts(t *testing.T) {
 		}
 		if c.finding != "" && r.Scenario != policy.NewContent {
 			t.Errorf("%s: %s, want new-content", c.name, r.Scenario)
+		}
+	}
+}
+
+// TestChangedFactsEdges: at the start or the end of a sentence a draft
+// may put its own words or leave some out; only a changed figure, name or
+// negation there is a changed fact.
+func TestChangedFactsEdges(t *testing.T) {
+	release := clubsRelease + "\nNorthgate Building Society will receive £190,000 to run the clubs' payments.\n\nTo join, a school must have run a club for at least one year.\n"
+	e := engineFor(t, testRepo(map[string]string{"published/clubs.md": release}), testNow)
+	for _, c := range []struct {
+		name, body string
+		finding    string
+	}{
+		{"a name changed at the start", "Northgate Bank will receive £190,000 to run the clubs' payments.", `it says "Bank" where`},
+		{"a number word changed at the end", "To join, a school must have run a club for at least two years.", `it says "two years" where`},
+		{"the same figure written another way", "The Department for Education has announced £45m to expand free breakfast clubs to 750 more primary schools.", ""},
+		{"a sentence cut short before a figure", "Schools can apply until 30 November 2026.", ""},
+		{"a greeting for a dateline", "Hi Sam – the first clubs will open at 8am on 5 January 2027.", ""},
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
+		var got []string
+		for _, f := range r.Findings {
+			if f.Rule == policy.RuleChangedFact {
+				got = append(got, f.Message)
+			}
+		}
+		all := strings.Join(got, "\n")
+		if c.finding == "" && len(got) > 0 || c.finding != "" && !strings.Contains(all, c.finding) {
+			t.Errorf("%s: changed-fact findings:\n%s\nwant %q\nreasons:\n%s", c.name, all, c.finding, strings.Join(r.Reasons, "\n"))
 		}
 	}
 }

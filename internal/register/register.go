@@ -531,7 +531,34 @@ func normURL(u string) string {
 	}
 	host, rest, _ := strings.Cut(u, "/")
 	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest = rest[:i] + dropTracking(rest[i+1:])
+	}
 	return strings.TrimSuffix(host+"/"+rest, "/")
+}
+
+// trackingParams are query parameters that only say where a reader came
+// from: a link with them is the same page.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "mc_cid": true, "mc_eid": true, "igshid": true, "dclid": true,
+	"msclkid": true, "_ga": true, "ref_src": true,
+}
+
+// dropTracking returns a query ("a=1&utm_source=x") without its tracking
+// parameters, with its "?" when anything is left.
+func dropTracking(query string) string {
+	var kept []string
+	for _, p := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(p, "=")
+		if p == "" || strings.HasPrefix(strings.ToLower(k), "utm_") || trackingParams[strings.ToLower(k)] {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	return "?" + strings.Join(kept, "&")
 }
 
 // Paths lists the documents' paths, sorted.

@@ -732,6 +732,7 @@ func (t *figureText) amount(i, j int, intPart, frac, suffix string, inWords bool
 		f.kind, f.num = figNumber, num
 		// What it counts: the words after it, in the same clause.
 		if j < n && onlySpace(t.cleanGap(j-1)) {
+			f.after = make([]string, 0, 4)
 			k := j
 			for k < n && k < j+4 {
 				f.after = append(f.after, t.word(k))
@@ -979,7 +980,7 @@ func docFigures(body string, spans [][2]int, title string, published time.Time) 
 	if hasFigureHint(body) {
 		figs = scanFigures(&figureText{text: body, spans: spans, word: word})
 	}
-	if title != "" {
+	if title != "" && hasFigureHint(title) {
 		toks := text.Tokenize(title)
 		tspans := make([][2]int, len(toks))
 		for i, tk := range toks {
@@ -993,12 +994,34 @@ func docFigures(body string, spans [][2]int, title string, published time.Time) 
 	if !published.IsZero() {
 		figs = append(figs, Figure{kind: figDate, day: published.Day(), month: int(published.Month()), year: published.Year(), text: published.Format("2 January 2006"), first: -1, last: -1})
 	}
-	// The figures must not hold on to the body's memory.
+	// The figures must not hold on to the body's memory: their texts
+	// are copied, all into one string.
+	n := 0
+	for k := range figs {
+		n += len(figs[k].text)
+		for _, a := range figs[k].after {
+			n += len(a)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for k := range figs {
+		b.WriteString(figs[k].text)
+		for _, a := range figs[k].after {
+			b.WriteString(a)
+		}
+	}
+	all, at := b.String(), 0
+	take := func(l int) string {
+		s := all[at : at+l]
+		at += l
+		return s
+	}
 	for k := range figs {
 		f := &figs[k]
-		f.text = strings.Clone(f.text)
+		f.text = take(len(f.text))
 		for a := range f.after {
-			f.after[a] = strings.Clone(f.after[a])
+			f.after[a] = take(len(f.after[a]))
 		}
 	}
 	return figs

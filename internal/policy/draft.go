@@ -1036,7 +1036,11 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 			for j > 0 && (plain[j-1] >= 'a' && plain[j-1] <= 'z' || plain[j-1] >= 'A' && plain[j-1] <= 'Z') {
 				j--
 			}
-			if j < i && register.Abbreviation(plain[j:i]) {
+			// A one-letter one ("p.m.") only when a small letter or a
+			// digit follows, as no sentence starts so: "…at 9 a.m.
+			// Call 999 if…" is two sentences, and the second opens with
+			// an instruction.
+			if j < i && register.Abbreviation(plain[j:i]) && (i-j > 1 || abbreviationStop(plain, i)) {
 				continue
 			}
 		}
@@ -1146,4 +1150,25 @@ func (d *Draft) FieldLine(name string) int {
 func (d *Draft) HasField(name string) bool {
 	_, ok := d.fieldLines[name]
 	return ok
+}
+
+// abbreviationStop reports whether the full stop at plain[i] ends an
+// abbreviation ("p.m.", "e.g.", "Dr.") within a sentence: the word before
+// it is one as register documents read them (register.Abbreviation), and
+// what follows on the line starts with a small letter or a digit, as no
+// sentence does. So "4:30 p.m. on 15 January" is one sentence, as in the
+// document it comes from, while "…at 9 a.m. Call 999 if…" is two.
+func abbreviationStop(plain string, i int) bool {
+	k := i
+	for k > 0 && (plain[k-1] >= 'a' && plain[k-1] <= 'z' || plain[k-1] >= 'A' && plain[k-1] <= 'Z') {
+		k--
+	}
+	if k == i || !register.Abbreviation(plain[k:i]) {
+		return false
+	}
+	j := i + 1
+	for j < len(plain) && plain[j] == ' ' {
+		j++
+	}
+	return j < len(plain) && (plain[j] >= 'a' && plain[j] <= 'z' || plain[j] >= '0' && plain[j] <= '9')
 }

@@ -23,6 +23,8 @@ The Department for Education has announced £45 million to expand free breakfast
 
 Schools can apply until 30 November 2026, and the first clubs will open at 8am on 5 January 2027.
 
+Applications close at 4:30 p.m. on 30 November 2026.
+
 About 1,200 pupils at each new school are expected to benefit, and the cost of a place will fall by 9% for parents.
 `
 
@@ -70,6 +72,8 @@ func TestFiguresWithUnits(t *testing.T) {
 		{"a phone number is not a figure", "Questions? Call us on 0345 000 0000: https://www.example.org/bills", policy.Pointer, ""},
 		// Published sentences: the words match, the figure does not.
 		{"a published sentence", lift, policy.PublicDomain, ""},
+		{"a time written p.m. does not end the sentence", "Applications close at 4:30 p.m. on 30 November 2026.", policy.PublicDomain, ""},
+		{"but a capital after it starts one", "Applications close at 4:30 p.m. Call the school if your child has an allergy.", policy.NewContent, `"Call"`},
 		{"a currency symbol changed", "The Department for Education has announced $45 million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `"$45 million" (line 6) is not in "750 more primary schools to get free breakfast clubs" (published/clubs.md) as written: it says "£45 million"`},
 		{"a fraction added", "The Department for Education has announced £45½ million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `"£45½ million" (with the fraction ½)`},
 		{"a superscript added", "The Department for Education has announced £45⁵ million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `(with a superscript digit)`},

@@ -346,3 +346,49 @@ func (ev *evaluation) reportChangedFacts() {
 		ev.add(RuleChangedFact, Error, ev.foreignLines[i], "a published quotation is given to a speaker or title its document does not name: %s. Name the speaker as the document does", f)
 	}
 }
+
+// speakerWords are the words of a document around its quotation at words
+// [p0, p1), where a release names who said it: its own sentence ("…,” said
+// Tom Leclerc, Mayor of Brookfield."), or, when that names no one (no
+// reporting verb outside the quotation), also the three sentences before
+// it and the one after ("The Mayor said: “…”", "…she called it “…”"). A draft that gives the quotation to
+// someone the document names elsewhere (its minister, for the mayor's
+// words) uses words that are not there. nil when the document's
+// sentences are unknown.
+func (ev *evaluation) speakerWords(doc *register.Document, p0, p1 int) map[string]bool {
+	const limit = 120
+	start := func(p int) int { // the start of the sentence word p is in
+		q := p
+		for q > 0 && !doc.SentenceStart(q) && p-q < limit {
+			q--
+		}
+		return q
+	}
+	a := start(p0)
+	b := doc.SentenceEnd(max(p1-1, p0), limit)
+	if p1 > 0 && b < p1 {
+		b = p1
+	}
+	words := ev.e.Register.WordsAt(doc, a, b)
+	named := false
+	for i, w := range words {
+		if (a+i < p0 || a+i >= p1) && reportingVerbs[w] {
+			named = true
+			break
+		}
+	}
+	if !named {
+		// "At the opening she called it “…”": the name may be a few
+		// sentences back.
+		for n := 0; n < 3 && a > 0; n++ {
+			a = start(a - 1)
+		}
+		b = doc.SentenceEnd(b+1, limit)
+		words = ev.e.Register.WordsAt(doc, a, b)
+	}
+	set := make(map[string]bool, len(words))
+	for _, w := range words {
+		set[w] = true
+	}
+	return set
+}

@@ -93,7 +93,8 @@ func TestFiguresWithUnits(t *testing.T) {
 // says what differs, in both words; a changed figure, date, name, title,
 // negation or modal verb is an error (changed-fact) naming both values.
 func TestChangedFacts(t *testing.T) {
-	release := figuresRelease + "\nThe scheme could reach every primary school by 2030, Education Secretary Jane Morrow said.\n\nParents should not pay for a place at a free club.\n"
+	release := figuresRelease + "\nThe scheme could reach every primary school by 2030, Education Secretary Jane Morrow said.\n\nParents should not pay for a place at a free club.\n\n" +
+		"“Every child deserves a good breakfast before lessons,” said Jane Morrow, Education Secretary.\n\n“Our pupils will start the day fed and ready to learn,” said Sam Okafor, headteacher of Hill Primary School.\n"
 	e := engineFor(t, testRepo(map[string]string{"published/clubs.md": release, "published/works.md": worksRelease}), testNow)
 	const title = `"750 more primary schools to get free breakfast clubs" (published 2 November 2026)`
 	for _, c := range []struct {
@@ -121,6 +122,9 @@ func TestChangedFacts(t *testing.T) {
 			`a changed name or title: it says "Health" where`, ""},
 		{"a quotation given to someone else", "Cllr Tom Baker said: “We are delighted that these defences are finished.”",
 			`a published quotation is given to a speaker or title its document does not name: "tom", "baker"`, ""},
+		{"a quotation given to another speaker the release names", "“Our pupils will start the day fed and ready to learn,” said Jane Morrow, Education Secretary.",
+			`a published quotation is given to a speaker or title its document does not name: "jane", "morrow", "education", "secretary"`, ""},
+		{"a quotation and its own speaker", "“Our pupils will start the day fed and ready to learn,” said Sam Okafor, headteacher of Hill Primary School.", "", ""},
 		{"another word changed: named, not an error", "The Department for Education has announced £45 million to expand free breakfast clubs to 750 more secondary schools.",
 			"", `it says "secondary" where ` + title + ` says "primary"`},
 		{"a published sentence: nothing changed", "Parents should not pay for a place at a free club.", "", ""},
@@ -155,7 +159,7 @@ func TestChangedFacts(t *testing.T) {
 // may put its own words or leave some out; only a changed figure, name or
 // negation there is a changed fact.
 func TestChangedFactsEdges(t *testing.T) {
-	release := clubsRelease + "\nNorthgate Building Society will receive £190,000 to run the clubs' payments.\n\nTo join, a school must have run a club for at least one year.\n"
+	release := figuresRelease + "\nNorthgate Building Society will receive £190,000 to run the clubs' payments.\n\nTo join, a school must have run a club for at least one year.\n"
 	e := engineFor(t, testRepo(map[string]string{"published/clubs.md": release}), testNow)
 	for _, c := range []struct {
 		name, body string

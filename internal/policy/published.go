@@ -391,14 +391,18 @@ func (ev *evaluation) attributions(covered []bool) []string {
 	d, e := ev.d, ev.e
 	var foreign []string
 	var prevDoc *register.Document // the quotation's document in the sentence before
+	var prevSpeaker map[string]bool
 	for _, s := range joinedSentences(d.Sentences) {
 		var doc *register.Document
+		// The words around the quotation in its document, which name
+		// its speaker (see speakerWords).
+		var speaker map[string]bool
 		// "“…” – Priya Shah": the speaker after a dash, as its own
 		// sentence.
 		if t := strings.TrimLeft(s.Text, " "); prevDoc != nil && (strings.HasPrefix(t, "–") || strings.HasPrefix(t, "—") || strings.HasPrefix(t, "-")) {
-			doc = prevDoc
+			doc, speaker = prevDoc, prevSpeaker
 		}
-		prevDoc = nil
+		prevDoc, prevSpeaker = nil, nil
 		for _, q := range d.Quotes {
 			if q[0] < s.Start || q[1] > s.End || !covered[q[0]] {
 				continue
@@ -406,6 +410,8 @@ func (ev *evaluation) attributions(covered []bool) []string {
 			for _, r := range ev.runs {
 				if r.Start <= q[0] && r.End >= q[1] && r.Doc.PublicAt(e.Now) {
 					doc = r.Doc
+					p0 := r.DocPos + q[0] - r.Start
+					speaker = ev.speakerWords(doc, p0, p0+q[1]-q[0])
 					break
 				}
 			}
@@ -413,7 +419,13 @@ func (ev *evaluation) attributions(covered []bool) []string {
 		if doc == nil {
 			continue
 		}
-		prevDoc = doc
+		prevDoc, prevSpeaker = doc, speaker
+		has := func(w string) bool {
+			if speaker != nil {
+				return speaker[w]
+			}
+			return e.Register.DocHas(doc, w)
+		}
 		var rest []int
 		for i := s.Start; i < s.End; i++ {
 			if !covered[i] {
@@ -429,7 +441,7 @@ func (ev *evaluation) attributions(covered []bool) []string {
 			if ev.tags[i] || ev.salute != nil && ev.salute[i] {
 				continue // a hashtag after the speaker's name; a greeting or repost prefix
 			}
-			if !attributionWords[w] && !e.Register.DocHas(doc, w) && (titleAbbrevs[w] == "" || !e.Register.DocHas(doc, titleAbbrevs[w])) {
+			if !attributionWords[w] && !has(w) && (titleAbbrevs[w] == "" || !has(titleAbbrevs[w])) {
 				missing = append(missing, fmt.Sprintf("%q", w))
 			}
 		}

@@ -133,6 +133,17 @@ func (ev *evaluation) ownFigures() (missing []string, unchecked []string) {
 				found = true
 				break
 			}
+			// "Tuesday 5 January": the weekday of a date beside it,
+			// which the document has.
+			if k+1 < len(figs) {
+				g := &figs[k+1]
+				if gf, _ := g.Span(); gf >= last && gf <= last+1 {
+					if h := doc.FigureLike(g); h != nil && register.Dated(f, h, doc.PublishedAt) {
+						found = true
+						break
+					}
+				}
+			}
 		}
 		if !found {
 			missing = append(missing, s)

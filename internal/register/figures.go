@@ -743,7 +743,12 @@ func (t *figureText) amount(i, j int, intPart, frac, suffix string, inWords bool
 			}
 			if !countFiller[f.after[0]] {
 				f.kind = figCount
-				end = t.spans[j][1]
+				// Written up to what it counts: "750 more teachers".
+				m := 0
+				for m+1 < len(f.after) && countModifiers[f.after[m]] {
+					m++
+				}
+				end = t.spans[j+m][1]
 			}
 		}
 	}
@@ -913,17 +918,9 @@ func sameFigure(d, doc *Figure, published time.Time) bool {
 	case figTime:
 		return doc.kind == figTime && doc.hour == d.hour && doc.minute == d.minute
 	case figWeekday:
-		if doc.kind == figWeekday {
-			return doc.word == d.word
-		}
-		if doc.kind == figDate && doc.day != 0 {
-			y := doc.year
-			if y == 0 && !published.IsZero() {
-				y = published.Year()
-			}
-			return y != 0 && strings.EqualFold(time.Date(y, time.Month(doc.month), doc.day, 12, 0, 0, 0, time.UTC).Weekday().String(), d.word)
-		}
-		return false
+		// A weekday alone is the document's only if it says it; beside
+		// a date, see Dated.
+		return doc.kind == figWeekday && doc.word == d.word
 	case figWord, figPhone:
 		return doc.kind == d.kind && doc.word == d.word
 	case figCount:
@@ -939,20 +936,38 @@ func sameFigure(d, doc *Figure, published time.Time) bool {
 	}
 }
 
-// countsSame reports whether the noun a draft's count counts (the first
-// word after it) is among the words after the document's count ("750
-// schools" and "750 more primary schools").
+// countsSame reports whether what a draft's count counts is what the
+// document's count counts: the draft's words after the number, up to and
+// including the first that is not a modifier ("more", "new"…), are all
+// among the words after the document's count ("750 schools" and "750 more
+// schools" are "750 more primary schools"; "750 more teachers" is not).
 func countsSame(draft, doc []string) bool {
-	if len(draft) == 0 {
-		return true
+	has := func(w string) bool {
+		w = strings.TrimSuffix(w, "s")
+		for _, x := range doc {
+			if strings.TrimSuffix(x, "s") == w {
+				return true
+			}
+		}
+		return false
 	}
-	noun := strings.TrimSuffix(draft[0], "s")
-	for _, w := range doc {
-		if strings.TrimSuffix(w, "s") == noun {
+	for _, w := range draft {
+		if !has(w) {
+			return false
+		}
+		if !countModifiers[w] {
 			return true
 		}
 	}
-	return false
+	return true
+}
+
+// countModifiers come between a number and what it counts.
+var countModifiers = map[string]bool{
+	"more": true, "new": true, "extra": true, "additional": true, "further": true, "free": true,
+	"local": true, "affordable": true, "social": true, "full": true, "part": true, "time": true,
+	"primary": true, "secondary": true, "young": true, "older": true, "other": true, "fewer": true,
+	"less": true, "million": true, "thousand": true,
 }
 
 // sameCurrency: "$" is a dollar of any country.
@@ -1117,13 +1132,17 @@ func SameFigure(d, doc *Figure, published time.Time) bool { return sameFigure(d,
 
 // HasFigure reports whether the document has a figure that says what f
 // says.
-func (d *Document) HasFigure(f *Figure) bool {
+func (d *Document) HasFigure(f *Figure) bool { return d.FigureLike(f) != nil }
+
+// FigureLike is the document's first figure that says what f says, or
+// nil.
+func (d *Document) FigureLike(f *Figure) *Figure {
 	for k := range d.figures {
 		if sameFigure(f, &d.figures[k], d.PublishedAt) {
-			return true
+			return &d.figures[k]
 		}
 	}
-	return false
+	return nil
 }
 
 // FigureIn is the first of the document's figures that has a word among
@@ -1189,4 +1208,23 @@ func (d *Document) SentenceEnd(p, limit int) int {
 		}
 	}
 	return min(p+limit, len(d.words))
+}
+
+// Dated reports whether a weekday figure is the day of the week of a date
+// figure (in the year given, or else in the year of published or the one
+// after): "Tuesday 5 January" in a document published in 2026.
+func Dated(weekday, date *Figure, published time.Time) bool {
+	if weekday.kind != figWeekday || date.kind != figDate || date.day == 0 {
+		return false
+	}
+	years := []int{date.year}
+	if date.year == 0 && !published.IsZero() {
+		years = []int{published.Year(), published.Year() + 1}
+	}
+	for _, y := range years {
+		if y != 0 && strings.EqualFold(time.Date(y, time.Month(date.month), date.day, 12, 0, 0, 0, time.UTC).Weekday().String(), weekday.word) {
+			return true
+		}
+	}
+	return false
 }

@@ -716,14 +716,14 @@ func (t *figureText) amount(i, j int, intPart, frac, suffix string, inWords bool
 		f.kind, f.unit, f.num = figMoney, cur, num
 	case t.percentAfter(j - 1):
 		f.kind, f.num = figPercent, num
-		g := t.gap(j - 1)
-		if strings.HasPrefix(strings.TrimLeft(g, " "), "%") {
-			end += strings.Index(g, "%") + 1
+		g, cg := t.gap(j-1), t.cleanGap(j-1)
+		if strings.HasPrefix(strings.TrimLeft(cg, " "), "%") {
+			end = t.spans[j-1][1] + len(g) - len(cg) + strings.Index(cg, "%") + 1
+		} else if w := t.word(j); w == "percent" || w == "pc" {
+			j++
+			end = t.spans[j-1][1]
 		} else {
-			j += 2
-			if t.word(j-2) == "percent" || t.word(j-2) == "pc" {
-				j--
-			}
+			j += 2 // "per cent"
 			end = t.spans[j-1][1]
 		}
 	case !inWords && frac == "" && exp == 0 && len(intPart) == 4 && t.spans[j-1][1]-t.spans[start][0] == 4 && atoi(intPart) >= 1800 && atoi(intPart) < 2200:

@@ -3,6 +3,7 @@ package register
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clearance-dev/clearance/internal/text"
 )
@@ -67,4 +68,27 @@ func TestScanFigures(t *testing.T) {
 			t.Errorf("%q: got\n  %q\nwant\n  %q", c.text, got, c.want)
 		}
 	}
+}
+
+// FuzzScanFigures: any text reads without a panic, as a draft's and as a
+// document's, and every figure's words are within the text's.
+func FuzzScanFigures(f *testing.F) {
+	for _, s := range []string{"£45m on 5 September 2026 at 9.30 p.m.", "US$1.2bn 1,200 homes 9% 05/09/26", "½ 2⁵ 4\u03365 1️⃣ 0345 000 0000", "a million pounds", "September", "£", "5/", "9:", "12.", "May 5th of"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		figs := draftFigures(s)
+		n := len(text.Tokenize(s))
+		for _, fg := range figs {
+			if fg.first < 0 || fg.last > n || fg.first > fg.last {
+				t.Fatalf("%q: figure %q at [%d, %d) of %d words", s, fg.text, fg.first, fg.last, n)
+			}
+		}
+		toks := text.Tokenize(s)
+		spans := make([][2]int, len(toks))
+		for i, tk := range toks {
+			spans[i] = [2]int{tk.Start, tk.End}
+		}
+		docFigures(s, spans, s, time.Time{})
+	})
 }

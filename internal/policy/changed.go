@@ -152,22 +152,52 @@ func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q
 	if a < len(d.Words) {
 		c.line = d.Words[min(a, len(d.Words)-1)].Line
 	}
-	// The figures there, as written.
+	// The figures there, as written; where one side has no word left,
+	// the figure its neighbours are part of ("9%" beside the document's
+	// "9 per cent").
+	da, db, dp, dq := a, b, p, q
+	if a == b {
+		da, db = a-1, a+1
+	}
+	if p == q {
+		dp, dq = p-1, p+1
+	}
 	var df *register.Figure
 	figs := ev.figures()
 	for k := range figs {
 		first, last := figs[k].Span()
-		if first < b && last > a || first == last && first >= a && first < b {
+		if first < db && last > da || first == last && first >= da && first < db {
 			df = &figs[k]
 			break
 		}
 	}
-	var of *register.Figure
-	if q > p {
-		of = doc.FigureIn(p, q)
-	}
+	of := doc.FigureIn(max(dp, 0), dq)
 	c.draft = ev.writtenWords(s, a, b)
 	c.doc = strings.Join(docw, " ")
+	if df != nil && of != nil && register.SameFigure(df, of, doc.PublishedAt) {
+		// The same figure written another way: named, not a change of
+		// fact.
+		c.draft, c.doc = df.Text(), of.Text()
+		return c, true
+	}
+	// A neighbour's figure counts only when the other side's figure
+	// reaches into the shared words too: "£45.5 million" for "£45
+	// million" changes the figure; "£45 million in 2027" for "£45
+	// million" adds one.
+	if a == b && df != nil {
+		if of == nil || q == p {
+			df = nil
+		} else if f, l := of.Span(); f >= p && l <= q {
+			df = nil
+		}
+	}
+	if p == q && of != nil {
+		if df == nil || a == b {
+			of = nil
+		} else if f, l := df.Span(); f >= a && l <= b {
+			of = nil
+		}
+	}
 	both := len(dw) > 0 && len(docw) > 0
 	attributed := anyIn(dwAll, titleWords) && anyIn(docAll, titleWords) || anyIn(dwAll, reportingVerbs) && anyIn(docAll, reportingVerbs)
 	switch {

@@ -174,6 +174,13 @@ func TestChangedFactsEdges(t *testing.T) {
 		{"a name changed at the start", "Northgate Bank will receive £190,000 to run the clubs' payments.", `it says "Bank" where`},
 		{"a number word changed at the end", "To join, a school must have run a club for at least two years.", `it says "two years" where`},
 		{"the same figure written another way", "The Department for Education has announced £45m to expand free breakfast clubs to 750 more primary schools.", ""},
+		{"a percentage written in words", "About 1,200 pupils at each new school are expected to benefit, and the cost of a place will fall by 9 per cent for parents.", ""},
+		{"a date written another way", "Schools can apply until 30/11/2026, and the first clubs will open at 8am on 5 January 2027.", ""},
+		{"thanks before a published sentence", "Thanks for asking! Schools can apply until 30 November 2026, and the first clubs will open at 8am on 5 January 2027.", ""},
+		{"hashtags inside a published sentence", "The Department for Education has announced £45 million to expand free #BreakfastClubs to 750 more primary schools.", ""},
+		{"a figure added at the end: named, reviewed, not an error", "The Department for Education has announced £45 million to expand free breakfast clubs to 750 more primary schools in 2027.", ""},
+		{"a figure added in the middle", "The Department for Education has announced £45 million in 2027 to expand free breakfast clubs to 750 more primary schools.", `a changed figure: it adds "2027"`},
+		{"decimals added to a figure", "The Department for Education has announced £45.5 million to expand free breakfast clubs to 750 more primary schools.", `it says "£45.5 million" where`},
 		{"a sentence cut short before a figure", "Schools can apply until 30 November 2026.", ""},
 		{"a greeting for a dateline", "Hi Sam – the first clubs will open at 8am on 5 January 2027.", ""},
 	} {

@@ -33,6 +33,10 @@ var modalWords = map[string]bool{
 	"werent": true, "hasnt": true, "havent": true, "wouldnt": true, "shouldnt": true, "couldnt": true,
 	"mustnt": true, "didnt": true, "none": true, "neither": true, "unlikely": true, "likely": true,
 	"possibly": true, "probably": true, "definitely": true, "certainly": true, "always": true,
+	// Words that say "none" or "all": "nobody who needs care should stay
+	// away" turned into "everyone who…" says the opposite.
+	"nobody": true, "noone": true, "nothing": true, "nowhere": true, "without": true, "everyone": true,
+	"everybody": true, "everything": true, "anyone": true, "anybody": true,
 }
 
 // titleWords name a post someone holds.

@@ -97,7 +97,7 @@ func TestFiguresWithUnits(t *testing.T) {
 // says what differs, in both words; a changed figure, date, name, title,
 // negation or modal verb is an error (changed-fact) naming both values.
 func TestChangedFacts(t *testing.T) {
-	release := figuresRelease + "\nThe scheme could reach every primary school by 2030, Education Secretary Jane Morrow said.\n\nParents should not pay for a place at a free club.\n\n" +
+	release := figuresRelease + "\nIn an emergency, call 999: nobody who needs urgent care should stay away from the clubs.\n\nThe scheme could reach every primary school by 2030, Education Secretary Jane Morrow said.\n\nParents should not pay for a place at a free club.\n\n" +
 		"“Every child deserves a good breakfast before lessons,” said Jane Morrow, Education Secretary.\n\n“Our pupils will start the day fed and ready to learn,” said Sam Okafor, headteacher of Hill Primary School.\n"
 	e := engineFor(t, testRepo(map[string]string{"published/clubs.md": release, "published/works.md": worksRelease}), testNow)
 	const title = `"750 more primary schools to get free breakfast clubs" (published 2 November 2026)`
@@ -120,6 +120,8 @@ func TestChangedFacts(t *testing.T) {
 			`a changed negation or modal verb: it says "will" where ` + title + ` says "could"`, ""},
 		{"should not becomes will", "Parents will pay for a place at a free club.",
 			`it says "will" where ` + title + ` says "should not"`, ""},
+		{"nobody becomes everyone", "In an emergency, call 999: everyone who needs urgent care should stay away from the clubs.",
+			`a changed negation or modal verb: it says "everyone" where ` + title + ` says "nobody"`, ""},
 		{"a negation left out", "The council will close Mill Lane during the works.",
 			`it leaves out "not", which "Mill Lane roadworks" (published 1 October 2026) has`, ""},
 		{"a changed name", "The scheme could reach every primary school by 2030, Education Secretary Jane Marlow said.",

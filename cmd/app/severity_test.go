@@ -101,7 +101,11 @@ func TestSeveritiesAgree(t *testing.T) {
 		}
 		// The App lists problems on the base branch; an error keeps
 		// its check red, a warning does not.
-		if !strings.Contains(d.Check.Summary, fmt.Sprintf("`%s` line %d, %s:", fd.Path, max(fd.Line, 1), fd.Severity)) {
+		sev := "Warning"
+		if fd.Severity == policy.Error {
+			sev = "Error"
+		}
+		if !strings.Contains(d.Check.Summary, fmt.Sprintf("- %s: `%s` line %d:", sev, fd.Path, max(fd.Line, 1))) {
 			t.Errorf("%s:%d [%s]: the App does not list it as a %s:\n%s", fd.Path, fd.Line, fd.Rule, fd.Severity, d.Check.Summary)
 		}
 	}

@@ -253,7 +253,11 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 			}
 			where := fmt.Sprintf("line %d", max(f.Line, 1))
 			msg := strings.TrimPrefix(f.Message, where+": ")
-			fmt.Fprintf(&b, "- `%s` %s, %s: %s\n", f.Path, where, f.Severity, msg)
+			sev := "Warning"
+			if f.Severity == policy.Error {
+				sev = "Error"
+			}
+			fmt.Fprintf(&b, "- %s: `%s` %s: %s\n", sev, f.Path, where, msg)
 		}
 	}
 	if notes := foreignChecks(s, cfg); notes != "" {

@@ -25,6 +25,8 @@ Schools can apply until 30 November 2026, and the first clubs will open at 8am o
 
 Applications close at 4:30 p.m. on 30 November 2026.
 
+Clubs open at 8 a.m. GMT on school days.
+
 About 1,200 pupils at each new school are expected to benefit, and the cost of a place will fall by 9% for parents.
 `
 
@@ -77,6 +79,7 @@ func TestFiguresWithUnits(t *testing.T) {
 		// Published sentences: the words match, the figure does not.
 		{"a published sentence", lift, policy.PublicDomain, ""},
 		{"a time written p.m. does not end the sentence", "Applications close at 4:30 p.m. on 30 November 2026.", policy.PublicDomain, ""},
+		{"nor before a time zone", "Clubs open at 8 a.m. GMT on school days.", policy.PublicDomain, ""},
 		{"but a capital after it starts one", "Applications close at 4:30 p.m. Call the school if your child has an allergy.", policy.NewContent, `"Call"`},
 		{"a currency symbol changed", "The Department for Education has announced $45 million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `"$45 million" (line 6) is not in "750 more primary schools to get free breakfast clubs" (published/clubs.md) as written: it says "£45 million"`},
 		{"a fraction added", "The Department for Education has announced £45½ million to expand free breakfast clubs to 750 more primary schools.", policy.NewContent, `"£45½ million" (with the fraction ½)`},

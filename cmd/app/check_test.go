@@ -167,7 +167,7 @@ channel: x
 kind: post
 author: Northbridge City Council
 ---
-Bus times change on Monday: https://www.northbridge.gov.uk/buses
+Bus times are changing: https://www.northbridge.gov.uk/buses
 `
 
 const newDraft = `---

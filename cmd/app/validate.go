@@ -197,7 +197,7 @@ func validateTree(tree policy.Tree) []problem {
 	var owners *policy.Owners
 	var coOwners []coOwner
 	if coPath == "" {
-		add(".github/CODEOWNERS", 0, sevWarning, "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): new-content drafts have nobody who can approve them")
+		add(".github/CODEOWNERS", 0, sevError, "no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS): new-content drafts have nobody who can approve them")
 	} else {
 		for _, p := range policy.CodeownersPaths {
 			if p != coPath && exists[p] {
@@ -212,12 +212,10 @@ func validateTree(tree policy.Tree) []problem {
 			owners, findings = policy.ParseCodeowners(coPath, data)
 			skipped := map[int]bool{}
 			for _, f := range findings {
-				sev := sevError // a skipped line: the files it names lose their owners
-				if f.Line == 0 {
-					sev = sevWarning
-				}
+				// The severity is the engine's, as check and the
+				// App give it.
 				skipped[f.Line] = true
-				add(f.Path, f.Line, sev, "%s", strings.TrimPrefix(f.Message, fmt.Sprintf("line %d: ", f.Line)))
+				add(f.Path, f.Line, string(f.Severity), "%s", strings.TrimPrefix(f.Message, fmt.Sprintf("line %d: ", f.Line)))
 			}
 			coOwners = codeownersOwners(data, skipped)
 		}
@@ -232,7 +230,7 @@ func validateTree(tree policy.Tree) []problem {
 	if cfg != nil {
 		for _, f := range policy.LoadBase(tree).Findings {
 			if f.Rule == policy.RuleRegister {
-				add(f.Path, f.Line, sevWarning, "%s", f.Message)
+				add(f.Path, f.Line, string(f.Severity), "%s", f.Message)
 			}
 		}
 	}
@@ -381,7 +379,9 @@ func crossCheck(cfg *policy.Config, root *yaml.Node, haveFile bool, owners *poli
 				suggest = append(suggest, "@your-org/"+r+"-team")
 			}
 		}
-		add(p, 0, sevWarning, "no code owner in the %s %s (%s); if it is new-content it can never be approved. Add %s to the CODEOWNERS line that covers it",
+		// An error, as check and the App report it on a new-content
+		// draft (no-approver): nobody could approve it.
+		add(p, 0, sevError, "no code owner in the %s %s (%s); if it is new-content it can never be approved. Add %s to the CODEOWNERS line that covers it",
 			strings.Join(missing, " and "), pluralWord(len(missing), "role"), rule, strings.Join(suggest, " "))
 	}
 	return probs

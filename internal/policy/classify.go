@@ -162,6 +162,13 @@ type evaluation struct {
 	// salute marks the words of greetings and repost prefixes (a part of
 	// frame): they put no words in a quoted speaker's mouth.
 	salute []bool
+	// figs are the draft's figures, read once (see figures).
+	figs     []register.Figure
+	figsRead bool
+	// foreignLines are the lines of foreign, one each.
+	foreignLines []int
+	// factsSaid are the changed facts already reported (see editChanges).
+	factsSaid map[string]bool
 }
 
 func (ev *evaluation) add(rule string, sev Severity, line int, format string, args ...any) {
@@ -187,6 +194,7 @@ func (ev *evaluation) run() {
 	}
 
 	scenario := ev.classify()
+	ev.reportChangedFacts()
 	if ev.embargoedLinks() && scenario != NewContent {
 		ev.reason("It links to a release that is not public yet (see above), so it is not free to post.")
 		scenario = NewContent
@@ -635,8 +643,8 @@ func (ev *evaluation) classify() Scenario {
 		return NewContent
 	}
 	if len(words) > 0 && ev.res.Coverage >= e.Config.Thresholds.PublicDomainCoverage {
-		facts, edits, added := ev.newFacts(), ev.edits(3), ev.addedClaims()
-		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 || len(added) > 0 {
+		facts, edits, added, figs, struck := ev.newFacts(), ev.edits(3), ev.addedClaims(), ev.publishedFigures(), ev.struckWords()
+		if len(facts) > 0 || len(edits) > 0 || len(ev.foreign) > 0 || len(added) > 0 || len(figs) > 0 || len(struck) > 0 {
 			ev.reason("%d%% of its words are already published, but not all it says is:", int(ev.res.Coverage*100))
 			if len(edits) > 0 {
 				ev.reason("It changes published text: %s. A changed, added or missing word (a number, a date, a \"not\") can change the meaning.", strings.Join(edits, "; "))
@@ -648,6 +656,8 @@ func (ev *evaluation) classify() Scenario {
 				ev.reason("It adds figures, dates or times that are not in the published text: %s.", joinLimit(facts, 4))
 			}
 			ev.res.Reasons = append(ev.res.Reasons, added...)
+			ev.explainFigures(figs)
+			ev.explainStruck(struck)
 			ev.reason("New information must be checked by policy and communications officials before it is posted.")
 			return NewContent
 		}
@@ -671,7 +681,8 @@ func (ev *evaluation) classify() Scenario {
 	}
 	if len(webLinks) > 0 && own <= e.Config.Thresholds.PointerMaxWords {
 		// A pointer's own words may not carry what needs checking.
-		quotes, facts, added := ev.unpublishedQuotes(), ev.pointerFacts(), ev.addedClaims()
+		quotes, figs, added := ev.unpublishedQuotes(), ev.publishedFigures(), ev.addedClaims()
+		facts, unchecked := ev.ownFigures()
 		if len(quotes) > 0 {
 			ev.reason("It quotes words that are not in any published document: %s. A quotation says what someone said, so it must be checked before it is posted.", joinLimit(quotes, 3))
 		}
@@ -679,10 +690,16 @@ func (ev *evaluation) classify() Scenario {
 			ev.reason("It puts a published quotation in words the document does not have: %s. Name the speaker as the document does.", strings.Join(ev.foreign, "; "))
 		}
 		if len(facts) > 0 {
-			ev.reason("It states figures, dates or times that the release it links to does not have: %s.", joinLimit(facts, 4))
+			ev.reason("It states figures, dates or times that the release it links to does not have: %s. Check them against the release, and correct them or have the post reviewed.", joinLimit(facts, 4))
 		}
 		ev.res.Reasons = append(ev.res.Reasons, added...)
-		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 || len(added) > 0 {
+		if len(unchecked) > 0 {
+			ev.reason("It states figures, dates or times (%s), but the page it links to is not a document in the register, so clearance cannot check them: they count as new information.", joinLimit(unchecked, 4))
+		}
+		ev.explainFigures(figs)
+		struck := ev.struckWords()
+		ev.explainStruck(struck)
+		if len(quotes) > 0 || len(ev.foreign) > 0 || len(facts) > 0 || len(unchecked) > 0 || len(figs) > 0 || len(added) > 0 || len(struck) > 0 {
 			ev.reason("New information must be checked by policy and communications officials before it is posted.")
 			return NewContent
 		}

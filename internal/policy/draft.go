@@ -1117,7 +1117,11 @@ func (d *Draft) buildWords(pb *plainBuilder, starts []int, bodyLine int) {
 			for j > 0 && (plain[j-1] >= 'a' && plain[j-1] <= 'z' || plain[j-1] >= 'A' && plain[j-1] <= 'Z') {
 				j--
 			}
-			if j < i && register.Abbreviation(plain[j:i]) {
+			// A one-letter one ("p.m.") only when a small letter or a
+			// digit follows, as no sentence starts so: "…at 9 a.m.
+			// Call 999 if…" is two sentences, and the second opens with
+			// an instruction.
+			if j < i && register.Abbreviation(plain[j:i]) && (i-j > 1 || abbreviationStop(plain, i) || timeZoneNext(plain, i)) {
 				continue
 			}
 		}
@@ -1227,4 +1231,53 @@ func (d *Draft) FieldLine(name string) int {
 func (d *Draft) HasField(name string) bool {
 	_, ok := d.fieldLines[name]
 	return ok
+}
+
+// abbreviationStop reports whether the full stop at plain[i] ends an
+// abbreviation ("p.m.", "e.g.", "Dr.") within a sentence: the word before
+// it is one as register documents read them (register.Abbreviation), and
+// what follows on the line starts with a small letter or a digit, as no
+// sentence does. So "4:30 p.m. on 15 January" is one sentence, as in the
+// document it comes from, while "…at 9 a.m. Call 999 if…" is two.
+func abbreviationStop(plain string, i int) bool {
+	k := i
+	for k > 0 && (plain[k-1] >= 'a' && plain[k-1] <= 'z' || plain[k-1] >= 'A' && plain[k-1] <= 'Z') {
+		k--
+	}
+	if k == i || !register.Abbreviation(plain[k:i]) {
+		return false
+	}
+	j := i + 1
+	for j < len(plain) && plain[j] == ' ' {
+		j++
+	}
+	return j < len(plain) && (plain[j] >= 'a' && plain[j] <= 'z' || plain[j] >= '0' && plain[j] <= '9')
+}
+
+// timeZoneWords go on a sentence after "a.m." or "p.m." though they start
+// with a capital: "10 p.m. Pacific Time", "9 a.m. GMT", "6 p.m. Friday".
+var timeZoneWords = map[string]bool{
+	"gmt": true, "bst": true, "utc": true, "cet": true, "cest": true, "pacific": true, "eastern": true,
+	"central": true, "mountain": true, "atlantic": true, "hawaii": true, "alaska": true, "newfoundland": true,
+	"aest": true, "aedt": true, "acst": true, "acdt": true, "awst": true, "nzst": true, "nzdt": true,
+	"et": true, "pt": true, "ct": true, "mt": true, "est": true, "edt": true, "pst": true, "pdt": true,
+	"cst": true, "cdt": true, "mst": true, "mdt": true, "hst": true, "akst": true, "local": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true,
+	"sunday": true, "january": true, "february": true, "march": true, "april": true, "may": true,
+	"june": true, "july": true, "august": true, "september": true, "october": true, "november": true,
+	"december": true,
+}
+
+// timeZoneNext reports whether the word after the full stop at plain[i]
+// is one of timeZoneWords.
+func timeZoneNext(plain string, i int) bool {
+	j := i + 1
+	for j < len(plain) && plain[j] == ' ' {
+		j++
+	}
+	k := j
+	for k < len(plain) && (plain[k] >= 'a' && plain[k] <= 'z' || plain[k] >= 'A' && plain[k] <= 'Z') {
+		k++
+	}
+	return k > j && timeZoneWords[strings.ToLower(plain[j:k])]
 }

@@ -391,14 +391,18 @@ func (ev *evaluation) attributions(covered []bool) []string {
 	d, e := ev.d, ev.e
 	var foreign []string
 	var prevDoc *register.Document // the quotation's document in the sentence before
+	var prevSpeaker map[string]bool
 	for _, s := range joinedSentences(d.Sentences) {
 		var doc *register.Document
+		// The words around the quotation in its document, which name
+		// its speaker (see speakerWords).
+		var speaker map[string]bool
 		// "“…” – Priya Shah": the speaker after a dash, as its own
 		// sentence.
 		if t := strings.TrimLeft(s.Text, " "); prevDoc != nil && (strings.HasPrefix(t, "–") || strings.HasPrefix(t, "—") || strings.HasPrefix(t, "-")) {
-			doc = prevDoc
+			doc, speaker = prevDoc, prevSpeaker
 		}
-		prevDoc = nil
+		prevDoc, prevSpeaker = nil, nil
 		for _, q := range d.Quotes {
 			if q[0] < s.Start || q[1] > s.End || !covered[q[0]] {
 				continue
@@ -406,6 +410,8 @@ func (ev *evaluation) attributions(covered []bool) []string {
 			for _, r := range ev.runs {
 				if r.Start <= q[0] && r.End >= q[1] && r.Doc.PublicAt(e.Now) {
 					doc = r.Doc
+					p0 := r.DocPos + q[0] - r.Start
+					speaker = ev.speakerWords(doc, p0, p0+q[1]-q[0])
 					break
 				}
 			}
@@ -413,7 +419,13 @@ func (ev *evaluation) attributions(covered []bool) []string {
 		if doc == nil {
 			continue
 		}
-		prevDoc = doc
+		prevDoc, prevSpeaker = doc, speaker
+		has := func(w string) bool {
+			if speaker != nil {
+				return speaker[w]
+			}
+			return e.Register.DocHas(doc, w)
+		}
 		var rest []int
 		for i := s.Start; i < s.End; i++ {
 			if !covered[i] {
@@ -429,7 +441,7 @@ func (ev *evaluation) attributions(covered []bool) []string {
 			if ev.tags[i] || ev.salute != nil && ev.salute[i] {
 				continue // a hashtag after the speaker's name; a greeting or repost prefix
 			}
-			if !attributionWords[w] && !e.Register.DocHas(doc, w) && (titleAbbrevs[w] == "" || !e.Register.DocHas(doc, titleAbbrevs[w])) {
+			if !attributionWords[w] && !has(w) && (titleAbbrevs[w] == "" || !has(titleAbbrevs[w])) {
 				missing = append(missing, fmt.Sprintf("%q", w))
 			}
 		}
@@ -440,6 +452,7 @@ func (ev *evaluation) attributions(covered []bool) []string {
 			continue
 		}
 		foreign = append(foreign, fmt.Sprintf("%s (line %d, not in %s)", strings.Join(missing, ", "), d.Words[rest[0]].Line, doc.Name()))
+		ev.foreignLines = append(ev.foreignLines, d.Words[rest[0]].Line)
 	}
 	return foreign
 }
@@ -448,24 +461,13 @@ func (ev *evaluation) attributions(covered []bool) []string {
 // document but are not published whole: published text with a word
 // changed, added or left out, or cut short, which can change its meaning.
 func (ev *evaluation) edits(n int) []string {
-	d, e := ev.d, ev.e
+	d := ev.d
 	var out []string
 	if ev.edited == nil {
 		ev.edited = map[int]bool{}
 	}
 	for _, s := range joinedSentences(d.Sentences) {
-		var doc *register.Document
-		for i := s.Start; i < s.End && doc == nil; i++ {
-			if !ev.matched[i] || ev.covered[i] || ev.tags[i] || ev.frame != nil && ev.frame[i] {
-				continue
-			}
-			for _, r := range ev.runs {
-				if r.Start <= i && i < r.End && r.Doc.PublicAt(e.Now) {
-					doc = r.Doc
-					break
-				}
-			}
-		}
+		doc := ev.editedDoc(s)
 		if doc == nil {
 			continue
 		}
@@ -478,9 +480,35 @@ func (ev *evaluation) edits(n int) []string {
 			out = append(out, "…")
 			break
 		}
-		out = append(out, fmt.Sprintf("%q (line %d) is close to text in %s but not the same%s", clip(s.Text, 120), s.Line, doc.Name(), ev.leftOut(s, doc)))
+		msg := fmt.Sprintf("%q (line %d) is close to text in %s but not the same", clip(s.Text, 120), s.Line, doc.Name())
+		lo := ev.leftOut(s, doc)
+		msg += lo
+		if what := ev.editChanges(s, doc); what != "" {
+			if lo != "" {
+				msg += "; " + what
+			} else {
+				msg += ": " + what
+			}
+		}
+		out = append(out, msg)
 	}
 	return out
+}
+
+// editedDoc is the public document a sentence shares words with while
+// not being published whole, or nil.
+func (ev *evaluation) editedDoc(s Sentence) *register.Document {
+	for i := s.Start; i < s.End; i++ {
+		if !ev.matched[i] || ev.covered[i] || ev.tags[i] || ev.frame != nil && ev.frame[i] {
+			continue
+		}
+		for _, r := range ev.runs {
+			if r.Start <= i && i < r.End && r.Doc.PublicAt(ev.e.Now) {
+				return r.Doc
+			}
+		}
+	}
+	return nil
 }
 
 // Proper names. "Great Wessex Hospitals", "Best Western", "Never Events",
@@ -601,35 +629,6 @@ func counterTokens(text string, toks []text.Token) []int {
 		}
 		if isNum(n-1) && toks[n-1].Start > 0 && text[toks[n-1].Start-1] == '/' && isNum(n-2) && slashAfter(n-2) && n-2 > 0 {
 			out = append(out, n-2, n-1)
-		}
-	}
-	return out
-}
-
-// pointerFacts finds, in a pointer to register documents, figures, dates
-// and times of its own that none of those documents has: "Bills will rise
-// by 9 per cent: <the release>" when the release says 5.
-func (ev *evaluation) pointerFacts() []string {
-	var docs []*register.Document
-	for _, l := range ev.d.Links {
-		if doc := ev.e.Register.Resolve(l.URL); doc != nil && doc.PublicAt(ev.e.Now) {
-			docs = append(docs, doc)
-		}
-	}
-	if len(docs) == 0 {
-		return nil
-	}
-	var out []string
-	for i, w := range ev.d.Words {
-		if ev.covered[i] || ev.tags[i] || !isFactWord(w.Word) {
-			continue
-		}
-		found := false
-		for _, doc := range docs {
-			found = found || ev.e.Register.DocHas(doc, w.Word)
-		}
-		if !found {
-			out = append(out, fmt.Sprintf("%q (line %d)", w.Word, w.Line))
 		}
 	}
 	return out

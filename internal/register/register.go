@@ -56,6 +56,8 @@ type Document struct {
 	// bounds says where the document's sentences and clauses end (see
 	// bounds.go); nil when unknown.
 	bounds wordBounds
+	// figures are its amounts, dates, times and counts (see figures.go).
+	figures []Figure
 }
 
 // PublicAt reports whether the document is public at t: published (or no
@@ -196,8 +198,10 @@ func Build[F any](files []File, parse func(path string, data []byte) (*Document,
 				sc.Spans = make([][2]int, 0, 1024)
 			}
 			sc.Spans = sc.Spans[:0]
-			sc.Scan(string(body))
+			bodyText := string(body)
+			sc.Scan(bodyText)
 			doc.bounds = computeBounds(body, sc.Spans)
+			doc.figures = docFigures(bodyText, sc.Spans, doc.Title, doc.PublishedAt)
 			doc.words = make([]uint32, len(sc.Ends))
 			prev := 0
 			for j, end := range sc.Ends {
@@ -329,6 +333,7 @@ func (d *Document) SetBody(body []byte) []string {
 		words[i], spans[i] = t.Word, [2]int{t.Start, t.End}
 	}
 	d.bounds = computeBounds(body, spans)
+	d.figures = docFigures(string(body), spans, d.Title, d.PublishedAt)
 	return words
 }
 
@@ -534,7 +539,34 @@ func normURL(u string) string {
 	}
 	host, rest, _ := strings.Cut(u, "/")
 	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest = rest[:i] + dropTracking(rest[i+1:])
+	}
 	return strings.TrimSuffix(host+"/"+rest, "/")
+}
+
+// trackingParams are query parameters that only say where a reader came
+// from: a link with them is the same page.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "mc_cid": true, "mc_eid": true, "igshid": true, "dclid": true,
+	"msclkid": true, "_ga": true, "ref_src": true,
+}
+
+// dropTracking returns a query ("a=1&utm_source=x") without its tracking
+// parameters, with its "?" when anything is left.
+func dropTracking(query string) string {
+	var kept []string
+	for _, p := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(p, "=")
+		if p == "" || strings.HasPrefix(strings.ToLower(k), "utm_") || trackingParams[strings.ToLower(k)] {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	return "?" + strings.Join(kept, "&")
 }
 
 // Paths lists the documents' paths, sorted.

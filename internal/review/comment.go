@@ -63,7 +63,7 @@ func heading(d *Decision) string {
 		}
 		return "✋ Not cleared: " + joinAnd(atAll(who)) + " asked for changes; do not merge"
 	case statusErrors:
-		n := 0
+		n := d.baseErrs
 		for i := range d.Drafts {
 			n += d.Drafts[i].Result.Errors()
 		}

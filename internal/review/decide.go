@@ -53,7 +53,10 @@ type Decision struct {
 	// status is the verdict the check and the comment both tell; why
 	// says why clearance could not check, when it could not.
 	status status
-	why    string
+	// baseErrs counts the errors on the base branch that keep the check
+	// red (see baseErrors).
+	baseErrs int
+	why      string
 }
 
 // status is the one verdict on a pull request, told alike by the check's

@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,6 +34,17 @@ func decideCheck(s *Snapshot, cfg *policy.Config, d *Decision) CheckOutput {
 				blockers = append(blockers, u)
 			}
 			blockedOn[u] = append(blockedOn[u], path)
+		}
+	}
+	// An error on the base branch (a register document or CODEOWNERS
+	// that cannot be read) keeps the check red, as it makes check exit
+	// 1 and validate report an error: the severities agree. A pull
+	// request that changes the file is fixing it, so there it does not.
+	for _, f := range baseErrors(s) {
+		errCount++
+		d.baseErrs++
+		if !slices.Contains(errPaths, f.Path) {
+			errPaths = append(errPaths, f.Path)
 		}
 	}
 	for _, dr := range d.Drafts {
@@ -231,8 +243,9 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 	}
 	if s.Base != nil && len(s.Base.Findings) > 0 {
 		// CODEOWNERS lines skipped (as GitHub skips them), register
-		// documents that cannot be read: the review goes on without them.
-		fmt.Fprintf(&b, "\n**Problems on the base branch `%s`** (fix them in a pull request to it; until then they are left out):\n\n", s.PR.BaseRef)
+		// documents that cannot be read: the review goes on without them,
+		// and an error keeps the check red until it is fixed.
+		fmt.Fprintf(&b, "\n**Problems on the base branch `%s`** (fix them in a pull request to it; until then they are left out, and an error keeps this check red):\n\n", s.PR.BaseRef)
 		for i, f := range s.Base.Findings {
 			if i == 20 {
 				fmt.Fprintf(&b, "- and %d more\n", len(s.Base.Findings)-i)
@@ -240,7 +253,11 @@ func renderSummary(s *Snapshot, cfg *policy.Config, d *Decision) string {
 			}
 			where := fmt.Sprintf("line %d", max(f.Line, 1))
 			msg := strings.TrimPrefix(f.Message, where+": ")
-			fmt.Fprintf(&b, "- `%s` %s: %s\n", f.Path, where, msg)
+			sev := "Warning"
+			if f.Severity == policy.Error {
+				sev = "Error"
+			}
+			fmt.Fprintf(&b, "- %s: `%s` %s: %s\n", sev, f.Path, where, msg)
 		}
 	}
 	if notes := foreignChecks(s, cfg); notes != "" {
@@ -300,6 +317,9 @@ func nextStep(s *Snapshot, d *Decision) string {
 			waiting[policyRole] = appendNew(waiting[policyRole], g.Owners...)
 		}
 	}
+	if be := baseErrors(s); len(be) > 0 {
+		steps = append(steps, fmt.Sprintf("fix the %s on the base branch `%s` listed above (%s) in a pull request to it, which needs the policy role's approval; then comment `/clearance recheck` here.", plural(len(be), "error"), s.PR.BaseRef, be[0].Path))
+	}
 	if errs {
 		steps = append(steps, "fix the errors clearance found (each is shown with its line) and push the change; clearance checks again by itself.")
 	}
@@ -358,4 +378,26 @@ func appendNew(list []string, xs ...string) []string {
 		}
 	}
 	return list
+}
+
+// baseErrors are the error findings on the base branch about files this
+// pull request does not change.
+func baseErrors(s *Snapshot) []policy.Finding {
+	if s.Base == nil {
+		return nil
+	}
+	changed := map[string]bool{}
+	for _, f := range s.Files {
+		changed[f.Path] = true
+		if f.PreviousPath != "" {
+			changed[f.PreviousPath] = true
+		}
+	}
+	var out []policy.Finding
+	for _, f := range s.Base.Findings {
+		if f.Severity == policy.Error && !changed[f.Path] {
+			out = append(out, f)
+		}
+	}
+	return out
 }

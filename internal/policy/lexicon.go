@@ -91,6 +91,8 @@ var defaultNeutral = []string{
 	"disaster assistance", "disaster relief", "disaster recovery", "disaster response", "disaster declaration",
 	"disaster area", "disaster areas", "disaster fund", "disaster funding", "disaster management",
 	"disaster preparedness", "disaster risk", "disaster loan", "disaster loans", "disaster unemployment",
+	"disaster help", "disaster aid", "disaster support", "disaster grant", "disaster grants",
+	"disaster payment", "disaster payments", "disaster survivors", "disaster victims",
 }
 
 // Lexicon finds view and guidance language.

@@ -111,3 +111,20 @@ The deadline to apply is 4pm on Friday, 15 January 2027.
 	soon := engineFor(t, testRepo(map[string]string{"published/water.md": rel}), testNow.AddDate(0, 0, -8)) // two days after
 	expectScenario(t, soon, "in the release's week", "Customers who have not used their water since Tuesday should run their cold taps for two minutes.", policy.PublicDomain, "")
 }
+
+// TestInstructionHashtags: a hashtag that opens with an instruction tells
+// the reader what to do; one that invites ("#TakePart") or names a topic
+// does not.
+func TestInstructionHashtags(t *testing.T) {
+	e := engineFor(t, testRepo(nil), testNow)
+	const flood = "Northbridge City Council has completed the new flood defences along the River Wend, protecting more than 1,200 homes and 90 businesses in the Millbrook and Quayside areas."
+	for _, c := range []struct {
+		tag  string
+		want policy.Scenario
+	}{
+		{"#StaySafe", policy.NewContent}, {"#KEEPWARM", policy.NewContent}, {"#checkonyourneighbours", policy.NewContent},
+		{"#TakePart", policy.PublicDomain}, {"#StayTuned", policy.PublicDomain}, {"#RoadSafety", policy.PublicDomain}, {"#Northbridge", policy.PublicDomain},
+	} {
+		t.Run(c.tag, func(t *testing.T) { expectScenario(t, e, c.tag, flood+" "+c.tag, c.want, "") })
+	}
+}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -172,14 +173,33 @@ func (ev *evaluation) hashtagHits() []LexHit {
 			if len(words) < 2 {
 				continue
 			}
+			shown, read := s.Text[t.Start-len(hashSign(s.Text, t.Start)):t.End], strings.Join(words, " ")
+			found := false
 			for _, h := range ev.e.lexicon.Find(words, nil) {
-				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: i, End: i + 1,
-					Shown: s.Text[t.Start-len(hashSign(s.Text, t.Start)) : t.End], Read: strings.Join(words, " ")})
+				hits = append(hits, LexHit{Phrase: h.Phrase, Kind: h.Kind, Start: i, End: i + 1, Shown: shown, Read: read})
+				found = true
 				break
+			}
+			// A hashtag that opens with an instruction tells the reader
+			// what to do, as a sentence would: "#StaySafe", "#KeepWarm"
+			// (not an invitation: "#TakePart", "#StayTuned").
+			if !found && instructionVerbs[words[0]] && !neutralStart(words) {
+				hits = append(hits, LexHit{Phrase: words[0], Kind: "guidance", Start: i, End: i + 1, Shown: shown, Read: read})
 			}
 		}
 	}
 	return hits
+}
+
+// neutralStart reports whether words open with an invitation or a pointer
+// (neutralStarts), not an instruction.
+func neutralStart(words []string) bool {
+	for _, ns := range neutralStarts {
+		if len(words) >= len(ns) && slices.Equal(words[:len(ns)], ns) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitCamel splits "ShameOnThem" or "shameOnThem" into its parts at

@@ -48,6 +48,7 @@ func TestEmojiOfJudgement(t *testing.T) {
 		{"anger", flood + " 😡", policy.NewContent, "It expresses a view with an emoji: 😡 (anger)"},
 		{"eye-roll", "🙄 " + flood, policy.NewContent, "🙄 (scorn)"},
 		{"laughing at it", flood + " 😂😂", policy.NewContent, "😂 (laughter at it)"},
+		{"applause", flood + " 👏👏👏", policy.NewContent, "👏 (applause)"},
 		{"a heart", flood + " 💙", policy.PublicDomain, ""},
 		{"a picture", "🌊 " + flood, policy.PublicDomain, ""},
 	} {

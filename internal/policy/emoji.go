@@ -7,10 +7,10 @@ import (
 // Emoji of judgement. An emoji is not a word, so the lexicon never sees it,
 // yet "😡" or "🙄" after a published sentence says what the organisation
 // thinks of it as plainly as "disgraceful" would. The ones below mock,
-// scorn or condemn; a draft that uses one states a view. Warm or festive
-// emoji (💙, 🎉, 🎄) and pictures of things (🚌, 📅) are not judgements. The
-// line is debatable (see docs/accuracy.md): applause (👏) and thumbs up (👍)
-// praise, but they are how comms teams mark good news, so they pass.
+// scorn, condemn or applaud; a draft that uses one states a view (praise is
+// a view too: "👏👏👏" after a minister's announcement cheers it). Warm or
+// festive emoji (💙, 🎉, 🎄) and pictures of things (🚌, 📅) are not
+// judgements. The line is debatable (see docs/accuracy.md).
 var judgementEmoji = map[rune]string{
 	'😡': "anger", '🤬': "anger", '😠': "anger", '😤': "anger", '👿': "anger",
 	'👎': "disapproval", '😒': "disapproval", '😑': "disapproval", '🤨': "doubt",
@@ -18,6 +18,7 @@ var judgementEmoji = map[rune]string{
 	'🤮': "disgust", '🤢': "disgust",
 	'😂': "laughter at it", '🤣': "laughter at it",
 	'🤦': "exasperation", '🤷': "dismissal",
+	'👏': "applause", '🙌': "applause", '👍': "approval", '👌': "approval", '💯': "approval",
 }
 
 // judgements lists the emoji of judgement in the posted text, each once,

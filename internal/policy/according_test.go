@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/policy"
@@ -63,4 +64,26 @@ Sergeant Lewis Farrant, of the Roads Policing Unit, said: "We are keen to speak 
 	e := engineFor(t, testRepo(map[string]string{"published/appeal.md": rel}), testNow)
 	expectScenario(t, e, "repost of a quotation", `Repost from @WestmoorPolice: Sergeant Lewis Farrant, of the Roads Policing Unit, said: "We are keen to speak to anyone who was driving along Harbour Road between 6pm and 6.20pm."`, policy.PublicDomain, "")
 	expectScenario(t, e, "a speaker's words put in another's mouth", `Chief Constable Ann Hale said: "We are keen to speak to anyone who was driving along Harbour Road between 6pm and 6.20pm."`, policy.NewContent, "")
+}
+
+// TestChangedPlaceFirst: a name changed in a sentence's first word is a
+// changed fact, as anywhere else; a common word there is not a name.
+func TestChangedPlaceFirst(t *testing.T) {
+	const rel = `---
+title: Tap-and-go fares for town buses
+published_at: 2026-11-20T09:00:00Z
+url: https://www.transport.example.gov.au/news/tap-and-go
+---
+Marrabool will be the first community to benefit, with 18 local buses to be fitted with the new readers.
+`
+	e := engineFor(t, testRepo(map[string]string{"published/tap.md": rel}), testNow)
+	r := e.Evaluate("posts/a.md", []byte(draftSrc(std, "Coolabah will be the first community to benefit, with 18 local buses to be fitted with the new readers.\n")))
+	f := findRule(r.Findings, "changed-fact")
+	if r.Scenario != policy.NewContent || f == nil || !strings.Contains(f.Message, `"Coolabah"`) || !strings.Contains(strings.ToLower(f.Message), "marrabool") {
+		t.Errorf("a place changed in the first word: %s %v", r.Scenario, r.Findings)
+	}
+	r = e.Evaluate("posts/b.md", []byte(draftSrc(std, "Everyone will be the first community to benefit, with 18 local buses to be fitted with the new readers.\n")))
+	if r.Scenario != policy.NewContent || findRule(r.Findings, "changed-fact") != nil {
+		t.Errorf("a common word first: %s %v; want new-content, not a changed name", r.Scenario, r.Findings)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/clearance-dev/clearance/internal/register"
+	"github.com/clearance-dev/clearance/internal/wordlist"
 )
 
 // Name what changed: when a draft's sentence is close to a sentence of a
@@ -225,7 +226,7 @@ func (ev *evaluation) describeGap(s Sentence, doc *register.Document, a, b, p, q
 		if !edge || attributed {
 			c.fact = "name or title"
 		}
-	case ev.capitalised(s, a, b) && (!edge || attributed):
+	case ev.capitalised(s, a, b) && (!edge || attributed || where != trailingEdge):
 		c.fact = "name or title"
 	}
 	if c.fact == "name or title" && titleCase(c.draft) {
@@ -257,15 +258,18 @@ func (ev *evaluation) writtenWords(s Sentence, a, b int) string {
 	return s.Text[toks[a-s.Start].Start:toks[b-1-s.Start].End]
 }
 
-// capitalised reports whether one of the draft's words [a, b), not the
-// first of its sentence, is written with a capital: a name.
+// capitalised reports whether one of the draft's words [a, b) is written
+// with a capital: a name. The first word of a sentence has its capital
+// anyway; it counts as a name when it is no common English word
+// ("Coolabah will be the first…").
 func (ev *evaluation) capitalised(s Sentence, a, b int) bool {
 	toks := ev.tokens(s)
 	if toks == nil {
 		return false
 	}
-	for i := max(a, s.Start+1); i < b && i < s.End; i++ {
-		if titleCase(s.Text[toks[i-s.Start].Start:toks[i-s.Start].End]) {
+	for i := max(a, s.Start); i < b && i < s.End; i++ {
+		w := s.Text[toks[i-s.Start].Start:toks[i-s.Start].End]
+		if titleCase(w) && (i > s.Start || wordlist.Level(strings.ToLower(w)) == 0) {
 			return true
 		}
 	}

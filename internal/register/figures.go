@@ -943,9 +943,9 @@ func sameFigure(d, doc *Figure, published time.Time) bool {
 // schools" are "750 more primary schools"; "750 more teachers" is not).
 func countsSame(draft, doc []string) bool {
 	has := func(w string) bool {
-		w = strings.TrimSuffix(w, "s")
+		w = spelling(strings.TrimSuffix(w, "s"))
 		for _, x := range doc {
-			if strings.TrimSuffix(x, "s") == w {
+			if spelling(strings.TrimSuffix(x, "s")) == w {
 				return true
 			}
 		}
@@ -960,6 +960,19 @@ func countsSame(draft, doc []string) bool {
 		}
 	}
 	return true
+}
+
+// spelling folds British and American spellings of a word together
+// ("organisation" and "organization", "centre" and "center", "colour" and
+// "color"), so that what a count counts is the same however it is spelt.
+func spelling(w string) string {
+	for _, sfx := range [][2]string{{"isation", "ization"}, {"ise", "ize"}, {"ised", "ized"}, {"ising", "izing"},
+		{"tre", "ter"}, {"our", "or"}, {"ogue", "og"}, {"lled", "led"}, {"lling", "ling"}} {
+		if strings.HasSuffix(w, sfx[0]) && len(w) > len(sfx[0])+2 {
+			return strings.TrimSuffix(w, sfx[0]) + sfx[1]
+		}
+	}
+	return w
 }
 
 // countModifiers come between a number and what it counts.

@@ -92,3 +92,21 @@ func FuzzScanFigures(f *testing.F) {
 		docFigures(s, spans, s, time.Time{})
 	})
 }
+
+// TestCountsSameSpelling: what a count counts is the same in British and
+// American spelling, and different when the word differs.
+func TestCountsSameSpelling(t *testing.T) {
+	for _, c := range []struct {
+		draft, doc []string
+		same       bool
+	}{
+		{[]string{"organisations"}, []string{"organizations"}, true},
+		{[]string{"community", "centres"}, []string{"community", "centers"}, true},
+		{[]string{"harbours"}, []string{"harbors"}, true},
+		{[]string{"schools"}, []string{"homes"}, false},
+	} {
+		if got := countsSame(c.draft, c.doc); got != c.same {
+			t.Errorf("%v counts the same as %v: %v; want %v", c.draft, c.doc, got, c.same)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package register
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,12 +86,12 @@ func markDatelines(text []byte, spans [][2]int, b wordBounds) {
 		}
 		placeOrDate := false
 		for k := start; k < len(spans) && k < start+maxDateline; k++ {
-			w := string(text[spans[k][0]:spans[k][1]])
-			r, _ := utf8.DecodeRuneInString(w)
+			w := text[spans[k][0]:spans[k][1]]
+			r, _ := utf8.DecodeRune(w)
 			switch {
 			case r >= '0' && r <= '9', isMonth(w):
 				placeOrDate = true
-			case len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w:
+			case len(w) > 1 && allCapitals(w):
 				placeOrDate = true // LONDON
 			case r < 'A' || r > 'Z':
 				k = len(spans) // a lower-case word: prose, not a dateline
@@ -119,7 +120,35 @@ var months = map[string]bool{
 	"sept": true, "oct": true, "nov": true, "dec": true,
 }
 
-func isMonth(w string) bool { return months[strings.ToLower(w)] }
+// isMonth reports whether w names a month ("December", "Dec"), without
+// a copy for words that cannot be one.
+func isMonth(w []byte) bool {
+	if len(w) < 3 || len(w) > 9 {
+		return false
+	}
+	var buf [9]byte
+	for i, c := range w {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return months[string(buf[:len(w)])] // (no allocation: a map index by a converted slice)
+}
+
+// allCapitals reports whether w has letters and all of them are capitals.
+func allCapitals(w []byte) bool {
+	letters := false
+	for _, r := range string(w) { // (no copy)
+		switch {
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsUpper(r):
+			letters = true
+		}
+	}
+	return letters
+}
 
 // abbreviations end with a full stop that ends no sentence.
 var abbreviations = map[string]bool{
@@ -148,13 +177,24 @@ func gapBounds(gap []byte, last, abbrev bool) uint64 {
 	if last {
 		return endsSentence
 	}
-	if bytes.IndexByte(gap, '\n') >= 0 {
-		lines := bytes.Split(gap, []byte("\n"))
-		for _, l := range lines[1:] {
+	if nl := bytes.IndexByte(gap, '\n'); nl >= 0 {
+		// The lines after the first (without a copy): a blank line (two
+		// line breaks) or a line that starts a block ends the sentence.
+		several := bytes.Count(gap, []byte("\n")) > 1
+		for rest := gap[nl+1:]; ; {
+			l := rest
+			next := bytes.IndexByte(rest, '\n')
+			if next >= 0 {
+				l = rest[:next]
+			}
 			t := bytes.TrimLeft(l, " \t")
-			if len(t) == 0 && len(lines) > 2 || startsBlock(t) {
+			if len(t) == 0 && several || startsBlock(t) {
 				return endsSentence
 			}
+			if next < 0 {
+				break
+			}
+			rest = rest[next+1:]
 		}
 	}
 	var bits uint64

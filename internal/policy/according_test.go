@@ -87,3 +87,33 @@ Marrabool will be the first community to benefit, with 18 local buses to be fitt
 		t.Errorf("a common word first: %s %v; want new-content, not a changed name", r.Scenario, r.Findings)
 	}
 }
+
+// TestFigureLeftOut: leaving a figure out with the words around it changes
+// no figure the post states: the sentence is named as not the published
+// one, without a changed-fact error; changing a figure is one.
+func TestFigureLeftOut(t *testing.T) {
+	const rel = `---
+title: Bursary opens
+published_at: 2026-11-20T09:00:00Z
+url: https://www.example.ie/news/bursary
+---
+Applications open on 2 November 2026 and close at 5pm on 29 January 2027.
+
+The depot includes 12 charging bays and nine plug-in chargers, and will support 210 electric buses.
+`
+	e := engineFor(t, testRepo(map[string]string{"published/bursary.md": rel}), testNow)
+	for _, c := range []struct {
+		body    string
+		changed bool
+	}{
+		{"Applications close at 5pm on 29 January 2027.", false},
+		{"The depot includes 12 bays and will support 210 electric buses.", false},
+		{"Applications open on 2 November 2026 and close at 5pm on 28 January 2027.", true},
+		{"The depot includes 14 charging bays and nine plug-in chargers, and will support 210 electric buses.", true},
+	} {
+		r := e.Evaluate("posts/a.md", []byte(draftSrc(std, c.body+"\n")))
+		if got := findRule(r.Findings, "changed-fact") != nil; got != c.changed || r.Scenario != policy.NewContent {
+			t.Errorf("%q: %s, changed-fact %v; want new-content, changed-fact %v (%v)", c.body, r.Scenario, got, c.changed, r.Findings)
+		}
+	}
+}

@@ -366,6 +366,8 @@ func (ev *evaluation) editChanges(s Sentence, doc *register.Document) string {
 		}
 		ev.factsSaid[key] = true
 		ev.add(RuleChangedFact, Error, c.line, "a changed %s: %s. Published text must be repeated accurately: correct it to what was published, or if the change is meant, rewrite the post in your own words so it is reviewed as new content", c.fact, c.say(doc))
+		last := &ev.res.Findings[len(ev.res.Findings)-1]
+		last.Published, last.Posted = c.doc, c.draft
 	}
 	if len(parts) > 3 {
 		parts = append(parts[:3], fmt.Sprintf("and %d more changes", len(parts)-3))

@@ -68,6 +68,11 @@ type Finding struct {
 	// Line is 1-based; 0 means the finding concerns the whole file.
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+	// Published and Posted are, for a changed fact, the words as the
+	// register document has them and as the draft has them ("" where one
+	// side has none): what a reviewer sees as a word diff.
+	Published string `json:"published,omitempty"`
+	Posted    string `json:"posted,omitempty"`
 }
 
 func (f Finding) String() string {

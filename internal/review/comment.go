@@ -561,7 +561,7 @@ func renderPost(s *Snapshot, cfg *policy.Config, p *post) string {
 	}
 	var errs, warns []string
 	for _, f := range r.Findings {
-		line := fmt.Sprintf("[line %d](%s): %s", max(f.Line, 1), fileURL(s, dr.File.Path, f.Line), f.Message)
+		line := fmt.Sprintf("[line %d](%s): %s", max(f.Line, 1), fileURL(s, dr.File.Path, f.Line), f.Message) + factDiff(f)
 		if f.Severity == policy.Error {
 			errs = append(errs, "- ❌ "+line)
 		} else {

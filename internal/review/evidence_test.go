@@ -29,3 +29,14 @@ func TestEvidenceOfFreePosts(t *testing.T) {
 		t.Errorf("a new-content post shows evidence:\n%s", html)
 	}
 }
+
+// TestChangedFactDiff: a changed fact shows in the comment as a word
+// diff, the published words struck through and the post's in bold.
+func TestChangedFactDiff(t *testing.T) {
+	changed := strings.Replace(publicDraft, "Monday 7 December", "Monday 14 December", 1)
+	d := Decide(snapshot(t, file("posts/changed.md", changed)))
+	html := renderGFM(t, d.Comment)
+	if !strings.Contains(html, "<del>7 December</del> <strong>14 December</strong>") && !strings.Contains(html, "<del>7</del> <strong>14</strong>") {
+		t.Errorf("no word diff of the changed date in the rendered comment:\n%s", html)
+	}
+}

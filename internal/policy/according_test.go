@@ -117,3 +117,32 @@ The depot includes 12 charging bays and nine plug-in chargers, and will support 
 		}
 	}
 }
+
+// TestQuotationsWhole: a published quotation counts only whole (or as
+// whole sentences of it): cut short at a comma inside it, it says what the
+// speaker did not say as it stands.
+func TestQuotationsWhole(t *testing.T) {
+	const rel = `---
+title: Vehicle theft grant
+published_at: 2026-11-20T09:00:00Z
+url: https://www.example.ca/news/theft
+---
+"Vehicle theft is not a victimless crime, and this funding will help police recover stolen cars faster," said Minister Dana Roy.
+
+“Our pupils will start the day fed and ready to learn,” said Sam Okafor, headteacher of Hill Primary School.
+
+At the opening she called it "a historic day for the town".
+`
+	e := engineFor(t, testRepo(map[string]string{"published/theft.md": rel}), testNow)
+	for _, c := range []struct {
+		body string
+		want policy.Scenario
+	}{
+		{`"Vehicle theft is not a victimless crime," said Minister Dana Roy.`, policy.NewContent},
+		{`"Vehicle theft is not a victimless crime, and this funding will help police recover stolen cars faster," said Minister Dana Roy.`, policy.PublicDomain},
+		{"“Our pupils will start the day fed and ready to learn,” said Sam Okafor, headteacher of Hill Primary School.", policy.PublicDomain},
+		{`"this funding will help police recover stolen cars faster," said Minister Dana Roy.`, policy.NewContent}, // begun mid-clause
+	} {
+		expectScenario(t, e, c.body, c.body, c.want, "")
+	}
+}

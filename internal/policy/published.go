@@ -43,7 +43,10 @@ func (ev *evaluation) publishedWords() []bool {
 	}
 	for _, q := range d.Quotes {
 		for _, r := range ev.runs {
-			if r.Start <= q[0] && r.End >= q[1] && q[1] > q[0] && public(r.Doc) {
+			// Word for word, and whole: a quotation cut short puts in the
+			// speaker's mouth what, as it stands, they did not say.
+			if r.Start <= q[0] && r.End >= q[1] && q[1] > q[0] && public(r.Doc) &&
+				r.Doc.QuoteWhole(r.DocPos+q[0]-r.Start, r.DocPos+q[1]-r.Start) {
 				for j := q[0]; j < q[1]; j++ {
 					covered[j] = true
 				}

@@ -1,6 +1,7 @@
 package register
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clearance-dev/clearance/internal/text"
@@ -70,5 +71,38 @@ func TestDatelines(t *testing.T) {
 		if !found {
 			t.Errorf("%q: no word %q", tc.src, tc.after)
 		}
+	}
+}
+
+// TestQuoteEdges: where quotations open and close, curly or straight,
+// closing after punctuation ("learn,”"); an apostrophe is no quotation mark.
+func TestQuoteEdges(t *testing.T) {
+	src := `“Our pupils will learn,” said Sam. She called it "a historic day". It's the council's.`
+	toks := text.Tokenize(src)
+	spans := make([][2]int, len(toks))
+	for i, tk := range toks {
+		spans[i] = [2]int{tk.Start, tk.End}
+	}
+	q := computeQuoteEdges([]byte(src), spans)
+	word := func(is []int32) []string {
+		var out []string
+		for _, i := range is {
+			out = append(out, toks[i].Word)
+		}
+		return out
+	}
+	if got := strings.Join(word(q.opens), " "); got != "our a" {
+		t.Errorf("quotations open before %q; want \"our a\"", got)
+	}
+	if got := strings.Join(word(q.closes), " "); got != "learn day" {
+		t.Errorf("quotations close after %q; want \"learn day\"", got)
+	}
+	plain := "No quotation here, it's plain."
+	var ps [][2]int
+	for _, tk := range text.Tokenize(plain) {
+		ps = append(ps, [2]int{tk.Start, tk.End})
+	}
+	if computeQuoteEdges([]byte(plain), ps) != nil {
+		t.Error("edges found where there is no quotation")
 	}
 }

@@ -56,6 +56,9 @@ type Document struct {
 	// bounds says where the document's sentences and clauses end (see
 	// bounds.go); nil when unknown.
 	bounds wordBounds
+	// quotes says where its quotations open and close (quotes.go); nil
+	// when it has none.
+	quotes *quoteEdges
 	// figures are its amounts, dates, times and counts (see figures.go).
 	figures []Figure
 }
@@ -201,6 +204,7 @@ func Build[F any](files []File, parse func(path string, data []byte) (*Document,
 			bodyText := string(body)
 			sc.Scan(bodyText)
 			doc.bounds = computeBounds(body, sc.Spans)
+			doc.quotes = computeQuoteEdges(body, sc.Spans)
 			doc.figures = docFigures(bodyText, sc.Spans, doc.Title, doc.PublishedAt)
 			doc.words = make([]uint32, len(sc.Ends))
 			prev := 0
@@ -333,6 +337,7 @@ func (d *Document) SetBody(body []byte) []string {
 		words[i], spans[i] = t.Word, [2]int{t.Start, t.End}
 	}
 	d.bounds = computeBounds(body, spans)
+	d.quotes = computeQuoteEdges(body, spans)
 	d.figures = docFigures(string(body), spans, d.Title, d.PublishedAt)
 	return words
 }

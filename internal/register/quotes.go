@@ -25,27 +25,68 @@ type quoteEdges struct {
 // apostrophe too.
 func computeQuoteEdges(text []byte, spans [][2]int) *quoteEdges {
 	var q quoteEdges
-	for i := range spans {
-		start := 0
-		if i > 0 {
-			start = spans[i-1][1]
+	// Only the gaps that hold a quotation mark: one pass over the text
+	// finds them, and each is placed between its words.
+	w := 0 // the first word after the mark
+	for off := 0; off < len(text); {
+		k := indexQuote(text[off:])
+		if k < 0 {
+			break
 		}
-		before := text[start:spans[i][0]]
-		if opensQuote(before) {
-			q.opens = append(q.opens, int32(i))
+		at := off + k
+		for w < len(spans) && spans[w][0] <= at {
+			w++
 		}
-		end := len(text)
-		if i+1 < len(spans) {
-			end = spans[i+1][0]
+		if w > 0 && spans[w-1][1] > at {
+			off = at + 1 // inside a word ("it's" has no mark of ours)
+			continue
 		}
-		if closesQuote(text[spans[i][1]:end]) {
-			q.closes = append(q.closes, int32(i))
+		// The gap between word w-1 and word w holds the mark.
+		if w < len(spans) && opensQuote(text[spanEnd(spans, w-1):spans[w][0]]) && (len(q.opens) == 0 || q.opens[len(q.opens)-1] != int32(w)) {
+			q.opens = append(q.opens, int32(w))
 		}
+		if w > 0 && closesQuote(text[spans[w-1][1]:gapEnd(spans, w, len(text))]) && (len(q.closes) == 0 || q.closes[len(q.closes)-1] != int32(w-1)) {
+			q.closes = append(q.closes, int32(w-1))
+		}
+		off = at + 1
 	}
 	if q.opens == nil && q.closes == nil {
 		return nil
 	}
 	return &q
+}
+
+// indexQuote is the offset of the first quotation mark of ours in b, or -1.
+func indexQuote(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			return i
+		case 0xE2: // “ ” (E2 80 9C/9D)
+			if i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0x9C || b[i+2] == 0x9D) {
+				return i
+			}
+		case 0xC2: // « » (C2 AB/BB)
+			if i+1 < len(b) && (b[i+1] == 0xAB || b[i+1] == 0xBB) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func spanEnd(spans [][2]int, i int) int {
+	if i < 0 {
+		return 0
+	}
+	return spans[i][1]
+}
+
+func gapEnd(spans [][2]int, i, n int) int {
+	if i < len(spans) {
+		return spans[i][0]
+	}
+	return n
 }
 
 // opensQuote reports whether the gap before a word ends with an opening

@@ -228,9 +228,9 @@ func (ev *evaluation) run() {
 			if len(ev.res.Reasons) > 0 {
 				why = " " + ev.res.Reasons[0]
 			}
-			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds new-content, so it needs review.%s Change scenario: to new-content, or remove it.", d.Claim, why)
+			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds new-content, so it needs review.%s Change the header line scenario: %s to scenario: new-content, or delete that line.", d.Claim, why, d.Claim)
 		default:
-			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds %s (a claim can make it stricter, never laxer). Either way it needs no review. Change scenario: to %s, or remove it.", d.Claim, scenario, scenario)
+			ev.add(RuleScenarioClaim, Warning, d.FieldLine("scenario"), "marked %s, but clearance finds %s (a claim can make it stricter, never laxer). Either way it needs no review. Change the header line scenario: %s to scenario: %s, or delete that line.", d.Claim, scenario, d.Claim, scenario)
 		}
 	}
 	ev.res.Scenario = scenario
@@ -264,7 +264,7 @@ func (ev *evaluation) checkFields() {
 		} else if line, hint, ok := misnamed("author"); ok && !d.HasField("author") {
 			ev.add(RuleMissingAuthor, Error, line, "no author: %s", hint)
 		} else {
-			ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "no author: add author: with who this is posted as (for example \"Press Office, Department for Transport\"), so readers know who is speaking")
+			ev.add(RuleMissingAuthor, Error, d.FieldLine("author"), "no author: the draft does not say who is posting. Add a line author: to its header, with who this is posted as (for example author: Press Office, Department for Transport), so readers know who is speaking")
 		}
 	}
 	if d.Kind == "reply" && d.InReplyTo == "" {
@@ -384,7 +384,7 @@ func (ev *evaluation) internalHost(host string) string {
 		return "no host"
 	}
 	if ev.internalDomainOf(host) != "" {
-		return fmt.Sprintf("an internal site (%s, listed under internal_domains)", host)
+		return fmt.Sprintf("an internal site (%s, on the list of internal sites in clearance's settings)", host)
 	}
 	if ip := net.ParseIP(host); ip != nil {
 		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() {
@@ -1056,7 +1056,7 @@ func (ev *evaluation) checkTextHosts(flagged map[string]map[int]bool) {
 	d := ev.d
 	reported := map[string]bool{}
 	report := func(host string, line int) {
-		ev.add(RuleInternalLink, Error, line, "the text names %s, an internal site (listed under internal_domains): the public cannot reach it, "+
+		ev.add(RuleInternalLink, Error, line, "the text names %s, an internal site (on the list of internal sites in clearance's settings): the public cannot reach it, "+
 			"and X, LinkedIn and Facebook make a link of such a name even without https://. Remove it, or give the address of a public page instead", host)
 	}
 	lines := strings.Split(blankHTMLComments(d.Body), "\n")

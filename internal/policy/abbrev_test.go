@@ -124,7 +124,7 @@ func TestInstructionHashtags(t *testing.T) {
 		want policy.Scenario
 	}{
 		{"#StaySafe", policy.NewContent}, {"#KEEPWARM", policy.NewContent}, {"#checkonyourneighbours", policy.NewContent},
-		{"#TakePart", policy.PublicDomain}, {"#StayTuned", policy.PublicDomain}, {"#RoadSafety", policy.PublicDomain}, {"#Northbridge", policy.PublicDomain},
+		{"#TakePart", policy.PublicDomain}, {"#StayTuned", policy.PublicDomain}, {"#CleanAirDay", policy.PublicDomain}, {"#OpenDay", policy.PublicDomain}, {"#RoadSafety", policy.PublicDomain}, {"#Northbridge", policy.PublicDomain},
 	} {
 		t.Run(c.tag, func(t *testing.T) { expectScenario(t, e, c.tag, flood+" "+c.tag, c.want, "") })
 	}

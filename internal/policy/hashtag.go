@@ -183,12 +183,23 @@ func (ev *evaluation) hashtagHits() []LexHit {
 			// A hashtag that opens with an instruction tells the reader
 			// what to do, as a sentence would: "#StaySafe", "#KeepWarm"
 			// (not an invitation: "#TakePart", "#StayTuned").
-			if !found && instructionVerbs[words[0]] && !neutralStart(words) {
+			if !found && hashtagInstructions[words[0]] && !neutralStart(words) {
 				hits = append(hits, LexHit{Phrase: words[0], Kind: "guidance", Start: i, End: i + 1, Shown: shown, Read: read})
 			}
 		}
 	}
 	return hits
+}
+
+// hashtagInstructions are the instruction verbs that open an instruction
+// in a hashtag ("#StaySafe", "#WashYourHands"). Verbs that also open the
+// name of a thing or an event are left out: "#CleanAirDay", "#OpenDay",
+// "#TestAndTrace", "#RunForLife" name a day, a scheme or a race.
+var hashtagInstructions = map[string]bool{
+	"stay": true, "keep": true, "avoid": true, "wash": true, "check": true, "protect": true, "call": true,
+	"ring": true, "phone": true, "dial": true, "wear": true, "drive": true, "seek": true, "shelter": true,
+	"evacuate": true, "isolate": true, "boil": true, "drink": true, "eat": true, "be": true, "stop": true,
+	"ensure": true, "remember": true, "limit": true, "reduce": true, "vote": true, "donate": true,
 }
 
 // neutralStart reports whether words open with an invitation or a pointer

@@ -266,14 +266,6 @@ func writeText(w io.Writer, eng *policy.Engine, results []*policy.Result, proble
 	}
 }
 
-// reviewersOf gives the reviewers of a result, only when it needs review.
-func reviewersOf(r *policy.Result) map[string][]string {
-	if !r.NeedsReview() {
-		return nil
-	}
-	return r.Reviewers
-}
-
 // approvers lists who must approve, role by role in the config's order.
 func approvers(order []string, byRole map[string][]string) string {
 	if len(byRole) == 0 {

@@ -314,7 +314,7 @@ func (d *demo) show(n int) {
 			case strings.HasPrefix(l, "## "), strings.HasPrefix(l, "**What to do next"),
 				strings.HasPrefix(l, "| ") && !strings.HasPrefix(l, "| # "),
 				strings.HasPrefix(l, "- ") && strings.ContainsAny(l, "⏳✅✋❌"):
-				d.say("     %s", clipLine(l, 150))
+				d.say("     %s", clipEnd(l, 150))
 			}
 		}
 	}
@@ -327,7 +327,7 @@ func (d *demo) showFindings(n int) {
 	d.say("   review comments on the diff (%d):", len(comments))
 	for _, c := range comments {
 		first, _, _ := strings.Cut(c.GetBody(), "\n")
-		d.say("     %s line %d: %s", c.GetPath(), c.GetLine(), clipLine(first, 120))
+		d.say("     %s line %d: %s", c.GetPath(), c.GetLine(), clipEnd(first, 120))
 	}
 	pr := d.gh.PullRequest(demoOwner, demoRepo, n)
 	runs := d.gh.CheckRuns(demoOwner, demoRepo, pr.GetHead().GetSHA())
@@ -350,7 +350,7 @@ func (d *demo) showFindings(n int) {
 			d.say("     …")
 			break
 		}
-		d.say("     %s", clipLine(l, 150))
+		d.say("     %s", clipEnd(l, 150))
 		shown++
 	}
 }
@@ -360,12 +360,4 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
-}
-
-func clipLine(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
